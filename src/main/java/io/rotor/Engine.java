@@ -1,0 +1,146 @@
+package io.rotor;
+
+import io.rotor.config.RotorSettings;
+import io.rotor.health.StartupRecoveryCheck;
+import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.Route;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Starts the Camel engine around a {@link RotorRuntime}: configuration from {@code config/application.properties},
+ * workflow routes from {@code ./routes/*.camel.yaml} (editable without rebuilding) or, when that folder is
+ * absent, the defaults in the jar. With {@code serve}, start-up recovery runs before the "schedules" route
+ * group starts.
+ */
+public final class Engine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    public static final String SCHEDULES_GROUP = "schedules";
+
+    private final Main main;
+    private final RotorRuntime runtime;
+
+    private Engine(Main main, RotorRuntime runtime) {
+        this.main = main;
+        this.runtime = runtime;
+    }
+
+    public static Engine create(RotorRuntime runtime, boolean serve) {
+        Main main = new Main();
+        RotorSettings settings = runtime.settings();
+        main.setPropertyPlaceholderLocations(placeholderLocations(settings.configFile()));
+        Properties overrides = settings.asProperties();
+        overrides.setProperty("camel.main.routes-include-pattern", routesPattern());
+        if (!serve) {
+            overrides.setProperty("camel.server.enabled", "false");
+            overrides.setProperty("camel.metrics.enabled", "false");
+            // a one-shot command must not take the server's port for health and metrics
+            overrides.setProperty("camel.management.enabled", "false");
+        }
+        main.setOverrideProperties(overrides);
+        runtime.beans().forEach(main::bind);
+        main.bind("quartz", runtime.quartz(serve));
+        Engine engine = new Engine(main, runtime);
+        if (serve) {
+            // the REST API (Java DSL) only where HTTP is served; it hands off to the workflows' direct: routes
+            main.configure().addRoutesBuilder(new io.rotor.api.ApiRoutes());
+            main.configure().addRoutesBuilder(new io.rotor.api.ApiV2Routes());
+            main.addMainListener(new MainListenerSupport() {
+                @Override
+                public void afterStart(BaseMainSupport support) {
+                    engine.afterStart(support.getCamelContext());
+                }
+            });
+        }
+        return engine;
+    }
+
+    private void afterStart(CamelContext context) {
+        runtime.attach(context);
+        // jobs whose process died (QUEUED or RUNNING) end FAILED "interrupted by a restart"; their accounts'
+        // PENDING credentials are settled by the rotation recovery just below
+        java.util.List<String> interrupted = runtime.jobs().recoverInterrupted();
+        if (!interrupted.isEmpty()) {
+            LOG.warn("{} job(s) interrupted by a restart were failed: {}", interrupted.size(), interrupted);
+        }
+        StartupRecoveryCheck recovered = new StartupRecoveryCheck();
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        if (health != null) {
+            health.register(recovered);
+        }
+        // recovery settles every crash leftover before any schedule can fire
+        Object tally = context.createProducerTemplate().requestBody("direct:recover-all", (Object) null);
+        LOG.info("start-up recovery done: {}", tally instanceof io.rotor.workflow.OperationTally t ? t.summary() : tally);
+        recovered.markDone();
+        for (Route route : context.getRoutes()) {
+            if (SCHEDULES_GROUP.equals(route.getGroup())) {
+                try {
+                    context.getRouteController().startRoute(route.getRouteId());
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot start scheduled route " + route.getRouteId() + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        // the Quartz scheduler (persistent triggers, possibly overdue) starts only now, after recovery
+        io.rotor.schedule.QuartzSetup.startScheduler(context);
+        LOG.info("schedules started");
+        LOG.info("Rotor is serving on port {}", context.resolvePropertyPlaceholders("{{camel.server.port}}"));
+    }
+
+    static String placeholderLocations(Path configFile) {
+        String locations = "classpath:" + RotorSettings.DEFAULTS_RESOURCE + ";optional=true";
+        if (configFile != null && Files.isRegularFile(configFile)) {
+            locations += ",file:" + configFile.toAbsolutePath() + ";optional=true";
+        }
+        return locations;
+    }
+
+    static String routesPattern() {
+        Path routes = Path.of("routes");
+        return Files.isDirectory(routes) ? "file:" + routes.toAbsolutePath() + "/*.camel.yaml" : "classpath:routes/*.camel.yaml";
+    }
+
+    /** Runs until the process is asked to stop (SIGTERM / Ctrl-C). */
+    public void run() throws Exception {
+        main.run();
+    }
+
+    /** Starts without blocking, for one command-line operation. */
+    public Engine start() throws Exception {
+        main.start();
+        // Main's listeners only fire from run(); an embedded engine attaches the runtime itself
+        runtime.attach(camelContext());
+        return this;
+    }
+
+    public CamelContext camelContext() {
+        return main.getCamelContext();
+    }
+
+    public <T> T request(String endpoint, Map<String, Object> headers, Object body, Class<T> type) {
+        try (ProducerTemplate template = camelContext().createProducerTemplate()) {
+            return template.requestBodyAndHeaders(endpoint, body, headers, type);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            main.stop();
+        } catch (Exception e) {
+            LOG.warn("engine did not stop cleanly: {}", e.getMessage());
+        }
+    }
+}

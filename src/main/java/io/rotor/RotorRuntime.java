@@ -1,0 +1,225 @@
+package io.rotor;
+
+import io.rotor.api.AccountApi;
+import io.rotor.api.AuthStore;
+import io.rotor.api.Authenticator;
+import io.rotor.api.Credentials;
+import io.rotor.api.InventoryApi;
+import io.rotor.config.Inventory;
+import io.rotor.config.InventoryApplier;
+import io.rotor.config.InventoryLoader;
+import io.rotor.config.RotorSettings;
+import io.rotor.connector.ConnectorRegistry;
+import io.rotor.domain.PasswordGenerator;
+import io.rotor.vault.DirectoryStore;
+import io.rotor.vault.MasterKey;
+import io.rotor.vault.Vault;
+import io.rotor.domain.RotationSchedule;
+import io.rotor.schedule.QuartzSetup;
+import io.rotor.schedule.RotationDue;
+import io.rotor.api.JobApi;
+import io.rotor.workflow.AccountQueries;
+import io.rotor.workflow.BatchPlanner;
+import io.rotor.workflow.BatchResultsStrategy;
+import io.rotor.workflow.JobStore;
+import io.rotor.workflow.MassPasswordReset;
+import io.rotor.workflow.PerTargetLimiter;
+import io.rotor.workflow.SingleUserOffboard;
+import io.rotor.workflow.VaultSync;
+import io.rotor.workflow.WorkflowJobs;
+import io.rotor.workflow.report.JobReportWriter;
+import io.rotor.workflow.FailureResults;
+import io.rotor.workflow.RecoveryService;
+import io.rotor.workflow.RotationService;
+import io.rotor.workflow.RotorMetrics;
+import io.rotor.workflow.Tallies;
+import io.rotor.health.TargetHealthCheck;
+import io.rotor.health.VaultHealthCheck;
+import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckRegistry;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Rotor's composition root: opens the vault, loads the inventory and wires the services the routes call.
+ * Everything that can fail on bad configuration fails here, before the Camel engine starts, with a message
+ * that names the problem.
+ */
+public final class RotorRuntime implements AutoCloseable {
+    private final RotorSettings settings;
+    private final Vault vault;
+    private final ConnectorRegistry connectors;
+    private final RotorMetrics metrics;
+    private final RotationService rotation;
+    private final RecoveryService recovery;
+    private final InventoryApplier.Summary inventorySummary;
+    private final RotationDue rotationDue;
+    private org.apache.camel.component.quartz.QuartzComponent quartz;
+    private final AuthStore auth;
+    private final io.rotor.connector.ssh.ChangerCatalog changers;
+    private final JobStore jobs;
+    private final JobReportWriter reports;
+    private final WorkflowJobs workflowJobs;
+
+    private RotorRuntime(RotorSettings settings, Vault vault, ConnectorRegistry connectors, RotorMetrics metrics,
+                         InventoryApplier.Summary inventorySummary) {
+        this.settings = settings;
+        this.vault = vault;
+        this.connectors = connectors;
+        this.metrics = metrics;
+        this.inventorySummary = inventorySummary;
+        this.rotation = new RotationService(vault.store(), connectors, new PasswordGenerator(), metrics,
+                Duration.ofSeconds(settings.getInt("rotor.rotation.lock-lifetime-seconds", 300)),
+                settings.getInt("rotor.rotation.max-attempts", 3));
+        this.recovery = new RecoveryService(vault.store(), rotation);
+        this.auth = new AuthStore(vault.dataSource(), java.time.Clock.systemUTC());
+        this.changers = new io.rotor.connector.ssh.ChangerCatalog(vault.dataSource(), java.time.Clock.systemUTC());
+        this.jobs = new JobStore(vault.dataSource());
+        this.reports = new JobReportWriter(jobs, settings.dataDir());
+        this.workflowJobs = new WorkflowJobs(jobs, reports);
+        this.rotationDue = new RotationDue(vault.store(), scheduleZone(settings), defaultSchedule(settings),
+                java.time.Clock.systemUTC());
+    }
+
+    private static java.time.ZoneId scheduleZone(RotorSettings settings) {
+        String zone = settings.get("rotor.schedules.time-zone", "");
+        try {
+            return zone == null || zone.isBlank() ? java.time.ZoneId.systemDefault() : java.time.ZoneId.of(zone.trim());
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException("rotor.schedules.time-zone: unknown time zone '" + zone + "'");
+        }
+    }
+
+    private static RotationSchedule defaultSchedule(RotorSettings settings) {
+        String interval = settings.get("rotor.schedules.default-interval", "");
+        if (interval == null || interval.isBlank()) {
+            return RotationSchedule.none();
+        }
+        java.util.List<String[]> problems = new java.util.ArrayList<>();
+        RotationSchedule schedule = RotationSchedule.parse(interval, null, null, false, problems);
+        if (schedule == null) {
+            throw new IllegalArgumentException("rotor.schedules.default-interval: " + problems.get(0)[1]);
+        }
+        return schedule;
+    }
+
+    public static RotorRuntime open(RotorSettings settings, Map<String, String> environment) {
+        Inventory inventory = InventoryLoader.loadIfExists(settings.inventoryFile());
+        MasterKey masterKey = MasterKey.load(environment.get(MasterKey.ENV_VARIABLE), settings.masterKeyFile());
+        Vault vault = Vault.open(settings.vaultUrl(), settings.vaultUsername(), environment.get("ROTOR_VAULT_PASSWORD"),
+                settings.dataDir(), masterKey, settings.getInt("rotor.vault.pool-size", 10));
+        try {
+            InventoryApplier.Summary summary = new InventoryApplier(vault.store(), environment).apply(inventory);
+            bootstrapAdminToken(new AuthStore(vault.dataSource(), java.time.Clock.systemUTC()), environment.get(ADMIN_TOKEN_ENV));
+            ConnectorRegistry connectors = new ConnectorRegistry();
+            return new RotorRuntime(settings, vault, connectors, new RotorMetrics(), summary);
+        } catch (RuntimeException e) {
+            vault.close();
+            throw e;
+        }
+    }
+
+    /** Environment variable whose value becomes the first admin API token (stored hashed) when none exists yet. */
+    public static final String ADMIN_TOKEN_ENV = "ROTOR_ADMIN_TOKEN";
+
+    /** ROTOR_ADMIN_TOKEN, when set and no admin token has ever existed, becomes the admin token {@code bootstrap-admin}. */
+    static boolean bootstrapAdminToken(AuthStore auth, String token) {
+        if (token == null || token.isEmpty()) {
+            return false;
+        }
+        Credentials.checkSuppliedToken(token, ADMIN_TOKEN_ENV);
+        return auth.bootstrapAdminToken(Credentials.tokenHash(token));
+    }
+
+    /** Gives the connectors the started engine (they reach targets through its endpoints) and the metrics registry. */
+    public void attach(CamelContext camelContext) {
+        connectors.attach(camelContext);
+        metrics.attach(camelContext);
+        HealthCheckRegistry health = HealthCheckRegistry.get(camelContext);
+        if (health != null) {
+            health.register(new VaultHealthCheck(vault.dataSource()));
+            vault.store().listTargets().stream().filter(t -> !DirectoryStore.isVaultView(t.type()))
+                    .forEach(t -> health.register(new TargetHealthCheck(t)));
+        }
+    }
+
+    /**
+     * The {@code quartz} component: for {@code serve}, Quartz with its job store in the vault (started by
+     * {@link Engine} after start-up recovery); for a one-shot command, an inert in-memory one.
+     */
+    public synchronized org.apache.camel.component.quartz.QuartzComponent quartz(boolean serve) {
+        if (!serve) {
+            return QuartzSetup.inertComponent();
+        }
+        if (quartz == null) {
+            quartz = QuartzSetup.component(vault.dataSource());
+        }
+        return quartz;
+    }
+
+    /** The beans the routes refer to by name. */
+    public Map<String, Object> beans() {
+        return Map.ofEntries(
+                Map.entry("rotationDue", rotationDue),
+                Map.entry("rotationService", rotation),
+                Map.entry("recoveryService", recovery),
+                Map.entry("accountQueries", new AccountQueries(vault.store())),
+                Map.entry("failureResults", new FailureResults(metrics)),
+                Map.entry("tallies", new Tallies()),
+                Map.entry("rotorMetrics", metrics),
+                Map.entry("vaultStore", vault.store()),
+                Map.entry("apiAuthenticator", new Authenticator(auth, vault.store())),
+                Map.entry("apiInventory", new InventoryApi(vault.store())),
+                Map.entry("apiAccounts", new AccountApi(vault.store())),
+                Map.entry(io.rotor.connector.ssh.ChangerCatalog.BEAN, changers),
+                Map.entry("apiPasswordChangers", new io.rotor.api.PasswordChangerApi(changers, vault.store())),
+                Map.entry("jobStore", jobs),
+                Map.entry("workflowJobs", workflowJobs),
+                Map.entry("batchResultsStrategy", new BatchResultsStrategy(jobs)),
+                Map.entry("perTargetLimiter", PerTargetLimiter.fromProperties(settings.asProperties())),
+                Map.entry("vaultSync", new VaultSync(vault.store(), vault.directory(), rotation)),
+                Map.entry("massPasswordReset", new MassPasswordReset(workflowJobs,
+                        new BatchPlanner(vault.dataSource()), vault.store(), vault.directory())),
+                Map.entry("singleUserOffboard", new SingleUserOffboard(workflowJobs, vault.directory())),
+                Map.entry("apiJobs", new JobApi(vault.store(), vault.directory(), jobs, reports)));
+    }
+
+    public RotorSettings settings() {
+        return settings;
+    }
+
+    public Vault vault() {
+        return vault;
+    }
+
+    public RotationService rotation() {
+        return rotation;
+    }
+
+    public RecoveryService recovery() {
+        return recovery;
+    }
+
+    public JobStore jobs() {
+        return jobs;
+    }
+
+    public AuthStore auth() {
+        return auth;
+    }
+
+    public ConnectorRegistry connectors() {
+        return connectors;
+    }
+
+    public InventoryApplier.Summary inventorySummary() {
+        return inventorySummary;
+    }
+
+    @Override
+    public void close() {
+        connectors.close();
+        vault.close();
+    }
+}

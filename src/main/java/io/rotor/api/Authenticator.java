@@ -1,0 +1,214 @@
+package io.rotor.api;
+
+import io.rotor.vault.AuditRecord;
+import io.rotor.vault.VaultStore;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Authenticates one API request from its {@code Authorization} header — {@code Bearer <token>} or
+ * {@code Basic <base64(username:password)>} — and checks its {@link Permission}. Every attempt, successful or
+ * not, is written to the audit trail (operation {@code API_LOGIN}) without the credential; a refused
+ * permission is audited as {@code API_DENIED}. When the audit trail cannot be written the request is refused.
+ *
+ * <p>PBKDF2 makes a Basic check deliberately slow; a successful check is remembered under an HMAC of the
+ * credentials (with a key that lives only in this process) together with the stored hash it matched, so the next
+ * request with the same credentials costs one lookup, and a changed or deleted service account is refused at once.
+ * An unknown username costs a full PBKDF2 check too, so timing does not tell which usernames exist.
+ */
+public class Authenticator {
+    public static final String CHALLENGE = "Basic realm=\"rotor\", Bearer";
+    private static final int CACHE_LIMIT = 1024;
+
+    private final AuthStore store;
+    private final VaultStore vault;
+    private final String decoy = Credentials.decoyHash();
+    private final byte[] cacheKey = new byte[32];
+    private final Map<String, String> verified = new ConcurrentHashMap<>();
+
+    public Authenticator(AuthStore store, VaultStore vault) {
+        this.store = store;
+        this.vault = vault;
+        new SecureRandom().nextBytes(cacheKey);
+    }
+
+    /**
+     * Authenticates and authorises one request.
+     *
+     * @param authorization the {@code Authorization} header, may be null
+     * @param request       e.g. {@code POST /api/v1/accounts/a1/rotate}, for the audit trail
+     * @throws ApiException 401 (no or bad credentials), 403 (role lacks the permission), 503 (audit unavailable)
+     */
+    public Principal authorize(String authorization, Permission permission, String request) {
+        Principal principal = authenticate(authorization, request);
+        if (!permission.allows(principal.role())) {
+            audit(principal.actor(), "API_DENIED", "DENIED", "role " + principal.role().configName() + " may not "
+                    + permission.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + request);
+            throw new ApiException(403, "FORBIDDEN", "role '" + principal.role().configName() + "' may not do this;"
+                    + " it needs one of: " + permission.roles().stream().map(Role::configName).sorted().toList());
+        }
+        return principal;
+    }
+
+    /** @throws ApiException 401 when the header is missing, malformed or names no valid credential */
+    public Principal authenticate(String authorization, String request) {
+        if (authorization == null || authorization.isBlank()) {
+            return fail("api:anonymous", "no credentials", request);
+        }
+        String header = authorization.trim();
+        int space = header.indexOf(' ');
+        String scheme = space < 0 ? header : header.substring(0, space);
+        String value = space < 0 ? "" : header.substring(space + 1).trim();
+        if (scheme.equalsIgnoreCase("Bearer")) {
+            return bearer(value, request);
+        }
+        if (scheme.equalsIgnoreCase("Basic")) {
+            return basic(value, request);
+        }
+        if (space < 0 && !scheme.equalsIgnoreCase("Bearer")) {
+            // the Fudo API's curl examples send the bare token: "Authorization: <token>"
+            return bearer(header, request);
+        }
+        return fail("api:anonymous", "unsupported authorization scheme (use Bearer or Basic)", request);
+    }
+
+    private Principal bearer(String token, String request) {
+        if (token.isEmpty() || token.length() > Credentials.MAX_TOKEN_LENGTH) {
+            return fail("api:token:?", "malformed bearer token", request);
+        }
+        Optional<AuthStore.TokenInfo> found = store.findActiveToken(Credentials.tokenHash(token));
+        if (found.isEmpty()) {
+            return fail("api:token:?", "unknown or revoked bearer token", request);
+        }
+        Principal principal = new Principal(Principal.TOKEN, found.get().name(), found.get().role());
+        return succeed(principal, request);
+    }
+
+    private Principal basic(String encoded, String request) {
+        byte[] raw;
+        try {
+            raw = Base64.getDecoder().decode(encoded);
+        } catch (IllegalArgumentException e) {
+            return fail("api:service-account:?", "malformed Basic credentials (not base64)", request);
+        }
+        char[] password = null;
+        try {
+            int colon = indexOf(raw, (byte) ':');
+            if (colon < 0) {
+                return fail("api:service-account:?", "malformed Basic credentials (no ':')", request);
+            }
+            String username;
+            try {
+                username = decode(raw, 0, colon).toString();
+                password = toChars(decode(raw, colon + 1, raw.length - colon - 1));
+            } catch (CharacterCodingException e) {
+                return fail("api:service-account:?", "malformed Basic credentials (not UTF-8)", request);
+            }
+            boolean validName = AuthStore.NAME.matcher(username).matches();
+            String actor = "api:service-account:" + (validName ? username : "?");
+            if (!validName || password.length > Credentials.MAX_PASSWORD_LENGTH) {
+                Credentials.verifyPassword(password, decoy);
+                return fail(actor, validName ? "password too long" : "a username that is not a valid name", request);
+            }
+            Optional<AuthStore.ServiceAccount> account = store.findServiceAccount(username);
+            String stored = account.map(AuthStore.ServiceAccount::passwordHash).orElse(decoy);
+            String key = cacheKey(username, password);
+            boolean ok = stored.equals(verified.get(key)) || Credentials.verifyPassword(password, stored);
+            if (account.isEmpty()) {
+                return fail(actor, "unknown service account", request);
+            }
+            if (!ok) {
+                verified.remove(key);
+                return fail(actor, "wrong password", request);
+            }
+            if (verified.size() >= CACHE_LIMIT) {
+                verified.clear();
+            }
+            verified.put(key, stored);
+            return succeed(new Principal(Principal.SERVICE_ACCOUNT, username, account.get().role()), request);
+        } finally {
+            Arrays.fill(raw, (byte) 0);
+            if (password != null) {
+                Arrays.fill(password, '\0');
+            }
+        }
+    }
+
+    private Principal succeed(Principal principal, String request) {
+        audit(principal.actor(), "API_LOGIN", "SUCCEEDED", principal.kind() + " '" + principal.name() + "' (role "
+                + principal.role().configName() + "): " + request);
+        return principal;
+    }
+
+    private Principal fail(String actor, String reason, String request) {
+        audit(actor, "API_LOGIN", "FAILED", reason + ": " + request);
+        throw new ApiException(401, "UNAUTHENTICATED", "authentication required: send Authorization: Bearer <token>"
+                + " or HTTP Basic service-account credentials");
+    }
+
+    private void audit(String actor, String operation, String outcome, String detail) {
+        try {
+            vault.audit(AuditRecord.of(actor, operation, null, null, null, outcome, detail));
+        } catch (RuntimeException e) {
+            throw new ApiException(503, "AUDIT_UNAVAILABLE", "the audit trail cannot be written; the request was refused");
+        }
+    }
+
+    private String cacheKey(String username, char[] password) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(cacheKey, "HmacSHA256"));
+            mac.update(username.getBytes(StandardCharsets.UTF_8));
+            mac.update((byte) 0);
+            ByteBuffer bytes = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
+            byte[] copy = new byte[bytes.remaining()];
+            bytes.get(copy);
+            Arrays.fill(bytes.array(), (byte) 0);
+            try {
+                return HexFormat.of().formatHex(mac.doFinal(copy));
+            } finally {
+                Arrays.fill(copy, (byte) 0);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
+    private static int indexOf(byte[] bytes, byte b) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static CharBuffer decode(byte[] bytes, int offset, int length) throws CharacterCodingException {
+        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, offset, length));
+    }
+
+    private static char[] toChars(CharBuffer buffer) {
+        char[] chars = new char[buffer.remaining()];
+        buffer.get(chars);
+        if (buffer.hasArray()) {
+            Arrays.fill(buffer.array(), '\0');
+        }
+        return chars;
+    }
+}

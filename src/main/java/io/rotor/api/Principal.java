@@ -1,0 +1,17 @@
+package io.rotor.api;
+
+/**
+ * Who made an API request, once authenticated.
+ *
+ * @param kind {@code token} (Bearer) or {@code service-account} (HTTP Basic)
+ * @param name the token's name or the service account's username
+ */
+public record Principal(String kind, String name, Role role) {
+    public static final String TOKEN = "token";
+    public static final String SERVICE_ACCOUNT = "service-account";
+
+    /** How the principal appears in the audit trail and as the holder of a checkout, e.g. {@code api:token:ci}. */
+    public String actor() {
+        return "api:" + kind + ":" + name;
+    }
+}

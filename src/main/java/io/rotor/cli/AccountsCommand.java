@@ -1,0 +1,66 @@
+package io.rotor.cli;
+
+import io.rotor.RotorRuntime;
+import io.rotor.domain.Account;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "accounts", description = "List accounts with their status (never their secrets).")
+public class AccountsCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--target", paramLabel = "ID", description = "Only the accounts of this target.")
+    String target;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        try (RotorRuntime runtime = RotorRuntime.open(common.settings(Map.of()), System.getenv())) {
+            if (target != null && runtime.vault().store().findTarget(target).isEmpty()) {
+                throw new IllegalArgumentException("unknown target id '" + target + "'");
+            }
+            List<Account> accounts = runtime.vault().store().listAccounts(target);
+            spec.commandLine().getOut().print(table(accounts));
+            spec.commandLine().getOut().flush();
+            return ExitCodes.SUCCESS;
+        }
+    }
+
+    static String table(List<Account> accounts) {
+        String[] headers = {"ACCOUNT", "TARGET", "USERNAME", "TYPE", "STATUS", "VERSION"};
+        int[] widths = new int[headers.length];
+        for (int i = 0; i < headers.length; i++) {
+            widths[i] = headers[i].length();
+        }
+        List<String[]> rows = accounts.stream().map(a -> new String[]{a.id(), a.targetId(), a.username(),
+                a.credentialType().name(), a.status().name(), String.valueOf(a.version())}).toList();
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        appendRow(out, headers, widths);
+        rows.forEach(r -> appendRow(out, r, widths));
+        out.append(accounts.size()).append(" account(s)\n");
+        return out.toString();
+    }
+
+    private static void appendRow(StringBuilder out, String[] cells, int[] widths) {
+        for (int i = 0; i < cells.length; i++) {
+            boolean last = i == cells.length - 1;
+            out.append(last ? cells[i] : String.format("%-" + widths[i] + "s", cells[i]));
+            out.append(last ? "\n" : "  ");
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.rotor.config;
+
+import io.rotor.domain.AccountStatus;
+import io.rotor.domain.PasswordPolicy;
+import io.rotor.domain.Secret;
+import io.rotor.domain.SecretRules;
+import io.rotor.domain.Slot;
+import io.rotor.domain.Target;
+import io.rotor.vault.AccountLock;
+import io.rotor.vault.AuditRecord;
+import io.rotor.vault.VaultException;
+import io.rotor.vault.VaultStore;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Writes a validated {@link Inventory} into the vault. Idempotent: loading the same file again changes nothing;
+ * an account's status, version and credentials are never touched by a reload. A first credential named by
+ * {@code initialSecretEnv} is stored (vault only, UNVERIFIED) only when the account has none yet.
+ */
+public final class InventoryApplier {
+    private final VaultStore vault;
+    private final Map<String, String> environment;
+
+    public InventoryApplier(VaultStore vault, Map<String, String> environment) {
+        this.vault = vault;
+        this.environment = environment;
+    }
+
+    public record Summary(int policies, int targets, int accounts, int accountsCreated, int initialSecretsStored) {
+    }
+
+    public Summary apply(Inventory inventory) {
+        for (PasswordPolicy policy : inventory.policies()) {
+            vault.upsertPolicy(policy);
+            vault.setRotationSchedule(policy.id(), inventory.schedule(policy.id()));
+        }
+        for (Target target : inventory.targets()) {
+            vault.upsertTarget(target);
+        }
+        int created = 0;
+        int secrets = 0;
+        for (AccountSpec account : inventory.accounts()) {
+            if (vault.upsertAccount(account.id(), account.targetId(), account.username(), account.credentialType(),
+                    account.policyId())) {
+                created++;
+            }
+            if (account.initialSecretEnv() != null && !vault.has(account.id(), Slot.CURRENT)) {
+                secrets += storeInitialSecret(account) ? 1 : 0;
+            }
+        }
+        return new Summary(inventory.policies().size(), inventory.targets().size(), inventory.accounts().size(), created, secrets);
+    }
+
+    private boolean storeInitialSecret(AccountSpec account) {
+        String value = environment.get(account.initialSecretEnv());
+        if (value == null || value.isEmpty()) {
+            return false;
+        }
+        try (Secret secret = Secret.fromUtf8(value.getBytes(StandardCharsets.UTF_8))) {
+            try {
+                SecretRules.check(secret);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("account '" + account.id() + "': environment variable "
+                        + account.initialSecretEnv() + ": " + e.getMessage());
+            }
+            AccountLock lock = vault.tryLock(account.id(), Duration.ofMinutes(1)).orElseThrow(() ->
+                    new VaultException("account '" + account.id() + "' is busy; its initial credential was not stored"));
+            try {
+                String rotationId = UUID.randomUUID().toString();
+                vault.setCurrent(lock, rotationId, secret, AccountStatus.UNVERIFIED, AuditRecord.of("inventory",
+                        "SET_VAULT_ONLY", account.id(), account.targetId(), rotationId, "SUCCEEDED",
+                        "initial credential from environment variable " + account.initialSecretEnv()));
+            } finally {
+                vault.unlock(lock);
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package io.rotor.connector;
+
+import io.rotor.domain.Secret;
+import io.rotor.domain.Target;
+
+/**
+ * Change {@code username}'s credential to {@code newSecret}.
+ *
+ * @param current the account's own current credential (used for self-rotation), may be null with an admin
+ * @param admin   the target's admin login; when present the change goes through it, else self-rotation
+ */
+public record ChangeRequest(Target target, String username, Secret current, Secret newSecret, Login admin) {
+    public boolean viaAdmin() {
+        return admin != null;
+    }
+}

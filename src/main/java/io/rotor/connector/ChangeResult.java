@@ -1,0 +1,28 @@
+package io.rotor.connector;
+
+/**
+ * Outcome of a change on the target.
+ * <ul>
+ *   <li>{@code CHANGED}: the target accepted the new credential.</li>
+ *   <li>{@code REJECTED}: the target refused it and certainly still has the old one (e.g. a password-quality
+ *       rule, a refused login before the change was sent). The protocol drops the candidate.</li>
+ *   <li>{@code UNKNOWN}: the change may or may not have been applied (timeout, connection lost after the
+ *       statement was sent). The protocol hands the account to recovery, never calls it failed.</li>
+ * </ul>
+ * {@code detail} is human-readable and never holds a secret.
+ */
+public record ChangeResult(Outcome outcome, String detail) {
+    public enum Outcome { CHANGED, REJECTED, UNKNOWN }
+
+    public static ChangeResult changed() {
+        return new ChangeResult(Outcome.CHANGED, "changed");
+    }
+
+    public static ChangeResult rejected(String detail) {
+        return new ChangeResult(Outcome.REJECTED, detail);
+    }
+
+    public static ChangeResult unknown(String detail) {
+        return new ChangeResult(Outcome.UNKNOWN, detail);
+    }
+}

@@ -1,0 +1,26 @@
+package io.rotor.connector.jdbc;
+
+import io.rotor.connector.ConnectorFactory;
+import io.rotor.connector.TargetConnector;
+import io.rotor.domain.Target;
+import org.apache.camel.CamelContext;
+
+/** Creates {@link PostgresConnector}s for targets of type {@code postgresql}. */
+public final class PostgresConnectorFactory implements ConnectorFactory {
+    public PostgresConnectorFactory() {
+    }
+
+    @Override
+    public String type() {
+        return PostgresConnector.TYPE;
+    }
+
+    @Override
+    public TargetConnector create(Target target, CamelContext camelContext) {
+        if (!PostgresConnector.TYPE.equalsIgnoreCase(target.type())) {
+            throw new IllegalArgumentException("target " + target.id() + " has type " + target.type()
+                    + ", not " + PostgresConnector.TYPE);
+        }
+        return new PostgresConnector(target, camelContext);
+    }
+}

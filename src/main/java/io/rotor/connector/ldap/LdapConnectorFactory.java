@@ -1,0 +1,26 @@
+package io.rotor.connector.ldap;
+
+import io.rotor.connector.ConnectorFactory;
+import io.rotor.connector.TargetConnector;
+import io.rotor.domain.Target;
+import org.apache.camel.CamelContext;
+
+/** Creates {@link LdapConnector}s for targets of type {@value LdapConnector#TYPE}. */
+public final class LdapConnectorFactory implements ConnectorFactory {
+    public LdapConnectorFactory() {
+    }
+
+    @Override
+    public String type() {
+        return LdapConnector.TYPE;
+    }
+
+    @Override
+    public TargetConnector create(Target target, CamelContext camelContext) {
+        if (!LdapConnector.TYPE.equalsIgnoreCase(target.type())) {
+            throw new IllegalArgumentException("target " + target.id() + " has type " + target.type()
+                    + ", not " + LdapConnector.TYPE);
+        }
+        return new LdapConnector(target);
+    }
+}

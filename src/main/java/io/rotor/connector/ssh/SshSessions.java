@@ -1,0 +1,172 @@
+package io.rotor.connector.ssh;
+
+import io.rotor.connector.Login;
+import io.rotor.domain.Target;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.config.hosts.KnownHostEntry;
+import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
+import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
+import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
+import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.util.security.SecurityUtils;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * SSH sessions to one target: one started client, host keys checked against the target's {@code knownHosts}
+ * file ({@code hostKeyPolicy=strict}, the default, refuses unknown hosts; {@code tofu} records the first key
+ * seen; a changed key is always refused), logins by password or by a private key (a credential that starts
+ * with {@code -----BEGIN}). Admin sessions are cached per login and reused for many accounts.
+ */
+final class SshSessions implements AutoCloseable {
+    private final Target target;
+    private final SshClient client;
+    private final Duration connectTimeout;
+    private final Map<String, ClientSession> cached = new ConcurrentHashMap<>();
+    private final Map<SocketAddress, String> hostKeyProblems = new ConcurrentHashMap<>();
+
+    /** A login the server refused (as opposed to a host that cannot be reached). */
+    static final class LoginRefusedException extends IOException {
+        LoginRefusedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    SshSessions(Target target) {
+        this.target = target;
+        this.connectTimeout = Duration.ofSeconds(Long.parseLong(target.setting("connectTimeoutSeconds", "10")));
+        client = SshClient.setUpDefaultClient();
+        client.setServerKeyVerifier(verifier());
+        client.start();
+    }
+
+    private ServerKeyVerifier verifier() {
+        String knownHosts = target.setting("knownHosts", null);
+        String policy = target.setting("hostKeyPolicy", "strict").trim().toLowerCase(java.util.Locale.ROOT);
+        if (!policy.equals("strict") && !policy.equals("tofu")) {
+            throw new IllegalArgumentException("target '" + target.id() + "': hostKeyPolicy must be strict or tofu");
+        }
+        if (knownHosts == null || knownHosts.isBlank()) {
+            throw new IllegalArgumentException("target '" + target.id() + "': setting knownHosts (a known_hosts file) is required");
+        }
+        Path file = Path.of(knownHosts);
+        if (policy.equals("tofu") && !Files.exists(file)) {
+            try {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+                Files.createFile(file);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("target '" + target.id() + "': cannot create knownHosts " + file, e);
+            }
+        }
+        ServerKeyVerifier unknown = policy.equals("tofu") ? AcceptAllServerKeyVerifier.INSTANCE : (session, address, key) -> {
+            hostKeyProblems.put(address, "host key of " + address + " (" + KeyUtils.getFingerPrint(key)
+                    + ") is not in " + file + " and hostKeyPolicy is strict");
+            return false;
+        };
+        KnownHostsServerKeyVerifier v = new KnownHostsServerKeyVerifier(unknown, file);
+        v.setModifiedServerKeyAcceptor((ClientSession session, SocketAddress address, KnownHostEntry entry,
+                                        PublicKey expected, PublicKey actual) -> {
+            hostKeyProblems.put(address, "HOST KEY MISMATCH for " + address + ": " + file + " has "
+                    + KeyUtils.getFingerPrint(expected) + ", the server offered " + KeyUtils.getFingerPrint(actual)
+                    + "; refusing to connect (remove the old entry only if the key change is expected)");
+            return false;
+        });
+        return v;
+    }
+
+    /** A fresh authenticated session; the caller closes it. */
+    ClientSession open(Login login) throws IOException {
+        ClientSession session;
+        try {
+            session = client.connect(login.username(), target.host(), target.port()).verify(connectTimeout).getSession();
+        } catch (IOException e) {
+            throw new IOException("cannot connect to " + target.host() + ":" + target.port() + ": " + e.getMessage(), e);
+        }
+        try {
+            char[] chars = login.secret().chars();
+            String value = new String(chars);
+            java.util.Arrays.fill(chars, '\0');
+            if (SshKeys.isKey(login.secret())) {
+                KeyPair kp;
+                try {
+                    kp = SshKeys.fromSecret(login.secret());
+                } catch (IllegalArgumentException e) {
+                    throw new IOException(e.getMessage());
+                }
+                session.addPublicKeyIdentity(kp);
+            } else {
+                session.addPasswordIdentity(value);
+            }
+            try {
+                session.auth().verify(connectTimeout);
+            } catch (IOException e) {
+                String problem = hostKeyProblems.remove(session.getConnectAddress());
+                if (problem == null) {
+                    problem = hostKeyProblems.values().stream().findFirst().orElse(null);
+                    hostKeyProblems.clear();
+                }
+                if (problem != null) {
+                    throw new IOException(problem, e);
+                }
+                if (!session.isOpen() && !String.valueOf(e.getMessage()).contains("No more authentication methods")) {
+                    throw new IOException("connection to " + target.host() + ":" + target.port() + " lost during login: "
+                            + e.getMessage(), e);
+                }
+                throw new LoginRefusedException("the server refused the login of " + login.username(), e);
+            }
+            return session;
+        } catch (IOException | RuntimeException e) {
+            session.close(true);
+            throw e;
+        }
+    }
+
+    /** The cached session of this login, opened when missing or closed. Never close it yourself. */
+    ClientSession shared(Login login) throws IOException {
+        String key = login.username();
+        ClientSession s = cached.get(key);
+        if (s != null && s.isOpen() && s.isAuthenticated()) {
+            return s;
+        }
+        synchronized (cached) {
+            s = cached.get(key);
+            if (s != null && s.isOpen() && s.isAuthenticated()) {
+                return s;
+            }
+            ClientSession fresh = open(login);
+            cached.put(key, fresh);
+            return fresh;
+        }
+    }
+
+    /** Drops a cached session (after an admin login was refused, or its password changed). */
+    void forget(String username) {
+        ClientSession s = cached.remove(username);
+        if (s != null) {
+            s.close(true);
+        }
+    }
+
+    @Override
+    public void close() {
+        cached.values().forEach(s -> s.close(true));
+        cached.clear();
+        client.stop();
+    }
+
+    static ServerKeyVerifier rejectAll() {
+        return RejectAllServerKeyVerifier.INSTANCE;
+    }
+}

@@ -1,0 +1,3 @@
+package io.rotor.domain;
+
+public enum CredentialType { PASSWORD, SSH_KEY, PIN, API_KEY }

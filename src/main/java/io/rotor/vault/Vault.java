@@ -1,0 +1,135 @@
+package io.rotor.vault;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * Opens the vault database: pool, Flyway migrations, master key, keyset. The default is an H2 file under the
+ * data directory; {@code rotor.vault.url=jdbc:postgresql://...} puts it on PostgreSQL with the same migrations.
+ */
+public final class Vault implements AutoCloseable {
+    private final HikariDataSource dataSource;
+    private final VaultStore store;
+    private final DirectoryStore directory;
+
+    private Vault(HikariDataSource dataSource, VaultStore store) {
+        this.dataSource = dataSource;
+        this.store = store;
+        this.directory = new DirectoryStore(dataSource, Clock.systemUTC());
+    }
+
+    /**
+     * @param url       JDBC URL, or null/blank for the H2 file under {@code dataDir}
+     * @param username  database user (PostgreSQL), may be null
+     * @param password  database password from the environment, may be null
+     * @param masterKey the operator's master key (env or key file)
+     */
+    public static Vault open(String url, String username, String password, Path dataDir, MasterKey masterKey, int poolSize) {
+        String jdbcUrl = url == null || url.isBlank() ? h2Url(dataDir) : url;
+        if (url == null || url.isBlank()) {
+            createPrivateDirectory(dataDir);
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        if (username != null && !username.isBlank()) {
+            config.setUsername(username);
+        }
+        if (password != null && !password.isEmpty()) {
+            config.setPassword(password);
+        }
+        config.setMaximumPoolSize(poolSize);
+        config.setPoolName("rotor-vault");
+        config.setInitializationFailTimeout(-1);
+        HikariDataSource dataSource = new HikariDataSource(config);
+        try {
+            Flyway.configure().dataSource(dataSource).locations(migrationLocations(dataSource)).load().migrate();
+            VaultCrypto crypto = new VaultCrypto(dataSource, masterKey, Clock.systemUTC());
+            crypto.open();
+            return new Vault(dataSource, new VaultStore(dataSource, crypto, Clock.systemUTC()));
+        } catch (FlywayException e) {
+            dataSource.close();
+            throw new VaultException("cannot open the vault database " + describe(jdbcUrl) + ": " + rootMessage(e), e);
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The shared migrations, plus those whose SQL differs by database (V5's Quartz tables):
+     * {@code db/vendor/h2} or {@code db/vendor/postgresql}, chosen from the connected database.
+     */
+    static String[] migrationLocations(javax.sql.DataSource dataSource) {
+        String vendor;
+        try (java.sql.Connection c = dataSource.getConnection()) {
+            String product = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT);
+            vendor = product.contains("postgres") ? "postgresql" : product.contains("h2") ? "h2" : null;
+            if (vendor == null) {
+                throw new VaultException("the vault database must be H2 or PostgreSQL, not " + product);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new FlywayException("cannot connect: " + e.getMessage(), e);
+        }
+        return new String[]{"classpath:db/migration", "classpath:db/vendor/" + vendor};
+    }
+
+    /**
+     * The default vault: an H2 file. WRITE_DELAY=0 writes every commit to the file before the commit returns, so
+     * a PENDING credential survives a killed process (H2's default delays writes by up to half a second).
+     * AUTO_SERVER lets the command line open the vault while the server runs. The {@code async:} file system
+     * keeps the file open when a thread doing vault I/O is interrupted (Quartz's and Camel's shutdowns interrupt
+     * their threads); with plain {@code file:} H2 would close the whole database on that interrupt.
+     */
+    static String h2Url(Path dataDir) {
+        return "jdbc:h2:async:" + dataDir.toAbsolutePath().resolve("vault") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
+    }
+
+    /** The data directory holds the vault file and the master key file: only its owner may enter it. */
+    public static void createPrivateDirectory(Path dataDir) {
+        if (java.nio.file.Files.isDirectory(dataDir)) {
+            return;
+        }
+        try {
+            java.nio.file.Files.createDirectories(dataDir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        } catch (java.io.IOException e) {
+            throw new VaultException("cannot create the data directory " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String describe(String jdbcUrl) {
+        int parameters = jdbcUrl.indexOf('?');
+        return parameters < 0 ? jdbcUrl : jdbcUrl.substring(0, parameters);
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+
+    public VaultStore store() {
+        return store;
+    }
+
+    /** Users, groups, attributes, templates and access: the vault model of the bulk workflows. */
+    public DirectoryStore directory() {
+        return directory;
+    }
+
+    public javax.sql.DataSource dataSource() {
+        return dataSource;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

@@ -1,0 +1,454 @@
+package io.rotor.workflow;
+
+import io.rotor.connector.ChangeRequest;
+import io.rotor.connector.ChangeResult;
+import io.rotor.connector.ConnectorRegistry;
+import io.rotor.connector.Login;
+import io.rotor.connector.ReconcileRequest;
+import io.rotor.connector.TargetConnector;
+import io.rotor.connector.VerifyRequest;
+import io.rotor.connector.VerifyResult;
+import io.rotor.domain.Account;
+import io.rotor.domain.AccountStatus;
+import io.rotor.domain.PasswordGenerator;
+import io.rotor.domain.PasswordPolicy;
+import io.rotor.domain.Secret;
+import io.rotor.domain.SecretRules;
+import io.rotor.domain.Slot;
+import io.rotor.domain.Target;
+import io.rotor.vault.AccountLock;
+import io.rotor.vault.AuditRecord;
+import io.rotor.vault.StoredCredential;
+import io.rotor.vault.UnknownAccountException;
+import io.rotor.vault.VaultException;
+import io.rotor.vault.VaultStore;
+import io.rotor.workflow.CrashPoints.Step;
+import io.rotor.workflow.OperationResult.Outcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The rotation protocol of DESIGN.md, and the operations built on the same machinery (verify, reconcile, set,
+ * recovery). Every public method locks the account, settles any PENDING version left behind first, and
+ * returns an {@link OperationResult}; none throws for a target's answer, only for bad input or a vault failure.
+ */
+public class RotationService {
+    private static final Logger LOG = LoggerFactory.getLogger(RotationService.class);
+
+    private final VaultStore vault;
+    private final ConnectorRegistry connectors;
+    private final PasswordGenerator generator;
+    private final RotorMetrics metrics;
+    private final Duration lockLifetime;
+    private final int maxAttempts;
+
+    public RotationService(VaultStore vault, ConnectorRegistry connectors, PasswordGenerator generator,
+                           RotorMetrics metrics, Duration lockLifetime, int maxAttempts) {
+        this.vault = vault;
+        this.connectors = connectors;
+        this.generator = generator;
+        this.metrics = metrics;
+        this.lockLifetime = lockLifetime;
+        this.maxAttempts = Math.max(1, maxAttempts);
+    }
+
+    // ---------------------------------------------------------------- rotate
+
+    /**
+     * A fresh credential: a password from the policy, or for an SSH_KEY account a new key pair of the target's
+     * {@code keyType} (default ed25519) in the vault's one-line form.
+     */
+    private Secret newCandidate(io.rotor.domain.Account account, Target target, PasswordPolicy policy) {
+        if (account.credentialType() == io.rotor.domain.CredentialType.SSH_KEY) {
+            return io.rotor.connector.ssh.SshKeys.toSecret(io.rotor.connector.ssh.SshKeys.generate(target.setting("keyType", "ed25519")));
+        }
+        return generator.generate(policy, account.username());
+    }
+
+    /** Rotates the account's credential to a freshly generated one (protocol steps 1–6). */
+    public OperationResult rotate(String accountId, String actor) {
+        return record("rotate", withLock(accountId, "rotate", actor, (account, lock) -> {
+            Target target = target(account);
+            PasswordPolicy policy = policyFor(account, target);
+            OperationResult last = null;
+            for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+                // a target that rejected a generated password gets a fresh one, never the same one again
+                try (Secret candidate = newCandidate(account, target, policy)) {
+                    last = applyOnTarget(account, target, lock, candidate, "rotate", actor);
+                }
+                if (last.outcome() != Outcome.REJECTED) {
+                    return last;
+                }
+            }
+            return last;
+        }));
+    }
+
+    // ---------------------------------------------------------------- set
+
+    /**
+     * Sets the account's credential to {@code value} (or a generated one when {@code value} is null). On the
+     * target it follows the rotation protocol; {@code vaultOnly} only records it, leaving the account
+     * UNVERIFIED until a verify passes (PassMan's "Reset Credentials" with "Change on target" unchecked).
+     */
+    public OperationResult set(String accountId, Secret value, boolean vaultOnly, String actor) {
+        if (value != null) {
+            SecretRules.check(value);
+        }
+        return record(vaultOnly ? "set-vault-only" : "set", withLock(accountId, vaultOnly ? "set-vault-only" : "set", actor, (account, lock) -> {
+            Target target = target(account);
+            Secret chosen = value != null ? value : newCandidate(account, target, policyFor(account, target));
+            try {
+                if (vaultOnly) {
+                    String rotationId = UUID.randomUUID().toString();
+                    vault.setCurrent(lock, rotationId, chosen, AccountStatus.UNVERIFIED, AuditRecord.of(actor, "SET_VAULT_ONLY",
+                            account.id(), account.targetId(), rotationId, "SUCCEEDED",
+                            "credential replaced in the vault only; UNVERIFIED until a verify passes"));
+                    return result(account, "set", Outcome.SUCCEEDED, AccountStatus.UNVERIFIED,
+                            "stored in the vault only; the account is UNVERIFIED until a verify passes");
+                }
+                return applyOnTarget(account, target, lock, chosen, "set", actor);
+            } finally {
+                if (value == null) {
+                    chosen.close();
+                }
+            }
+        }));
+    }
+
+    // ---------------------------------------------------------------- verify
+
+    /** Heartbeat: a fresh login with CURRENT sets IN_SYNC or OUT_OF_SYNC; an unreachable target changes nothing. */
+    public OperationResult verify(String accountId, String actor) {
+        return record("verify", withLock(accountId, "verify", actor, (account, lock) -> {
+            Target target = target(account);
+            Optional<StoredCredential> current = vault.read(account.id(), Slot.CURRENT);
+            if (current.isEmpty()) {
+                return result(account, "verify", Outcome.FAILED, account.status(),
+                        "no CURRENT credential is stored; use `rotor set` first");
+            }
+            try (StoredCredential credential = current.get()) {
+                VerifyResult verdict = login(account, target, credential.secret(), actor, "CURRENT");
+                return switch (verdict.outcome()) {
+                    case VALID -> {
+                        vault.setStatus(lock, AccountStatus.IN_SYNC, audit(actor, "VERIFY", account, null, "IN_SYNC", "login with CURRENT succeeded"));
+                        yield result(account, "verify", Outcome.SUCCEEDED, AccountStatus.IN_SYNC, "login with CURRENT succeeded");
+                    }
+                    case REJECTED -> {
+                        vault.setStatus(lock, AccountStatus.OUT_OF_SYNC, audit(actor, "VERIFY", account, null, "OUT_OF_SYNC", verdict.detail()));
+                        yield result(account, "verify", Outcome.OUT_OF_SYNC, AccountStatus.OUT_OF_SYNC,
+                                "the target rejected the stored CURRENT credential: " + verdict.detail());
+                    }
+                    case UNREACHABLE -> result(account, "verify", Outcome.UNREACHABLE, account.status(), verdict.detail());
+                };
+            }
+        }));
+    }
+
+    // ---------------------------------------------------------------- reconcile
+
+    /** The target's admin account sets a fresh credential that Rotor then verifies and commits. */
+    public OperationResult reconcile(String accountId, String actor) {
+        return record("reconcile", withLock(accountId, "reconcile", actor, (account, lock) -> reconcileLocked(account, lock, actor)));
+    }
+
+    // ---------------------------------------------------------------- recovery
+
+    /** Settles a PENDING version left by a crash or an unknown outcome (see {@link #recoverLocked}). */
+    public OperationResult recover(String accountId, String actor) {
+        return record("recover", withLock(accountId, "recover", actor, (account, lock) ->
+                vault.has(account.id(), Slot.PENDING)
+                        ? recoverLocked(account, target(account), lock, actor)
+                        : result(account, "recover", Outcome.SUCCEEDED, account.status(), "nothing pending")));
+    }
+
+    /** Retries an account in NEEDS_RECONCILE through the admin account (called on a back-off schedule). */
+    public OperationResult retryReconcile(String accountId, String actor) {
+        return record("reconcile", withLock(accountId, "reconcile", actor, (account, lock) -> {
+            if (account.status() != AccountStatus.NEEDS_RECONCILE) {
+                return result(account, "reconcile", Outcome.SUCCEEDED, account.status(), "no longer needs reconcile");
+            }
+            return reconcileLocked(account, lock, actor);
+        }));
+    }
+
+    // ---------------------------------------------------------------- protocol core
+
+    /** Steps 3–6 for one candidate credential, with the account already locked. */
+    private OperationResult applyOnTarget(Account account, Target target, AccountLock lock, Secret candidate,
+                                          String operation, String actor) {
+        Login admin = adminLogin(account, target).orElse(null);
+        Optional<StoredCredential> current = vault.read(account.id(), Slot.CURRENT);
+        try {
+            if (admin == null && current.isEmpty()) {
+                return result(account, operation, Outcome.FAILED, account.status(),
+                        "no CURRENT credential to log in with and no admin account on target '" + target.id() + "'");
+            }
+            String rotationId = UUID.randomUUID().toString();
+            vault.writePending(lock, rotationId, candidate, audit(actor, "PENDING_WRITTEN", account, rotationId, "PENDING",
+                    admin == null ? "self-rotation" : "admin rotation as " + admin.username()));
+            CrashPoints.reached(Step.PENDING_COMMITTED);
+
+            ChangeResult change = timed(target, "change", () -> connector(target).change(new ChangeRequest(target,
+                    account.username(), current.map(StoredCredential::secret).orElse(null), candidate, admin)));
+            CrashPoints.reached(Step.TARGET_CHANGED);
+            switch (change.outcome()) {
+                case REJECTED -> {
+                    // the target refused it, so the candidate is certainly not live: dropping it loses nothing
+                    vault.abandonPending(lock, previousStatus(account), audit(actor, "CHANGE", account, rotationId,
+                            "REJECTED", change.detail()));
+                    return result(account, operation, Outcome.REJECTED, previousStatus(account),
+                            "the target refused the change: " + change.detail());
+                }
+                case UNKNOWN -> {
+                    vault.audit(audit(actor, "CHANGE", account, rotationId, "UNKNOWN", change.detail()));
+                    return recoverLocked(account, target, lock, actor);
+                }
+                case CHANGED -> {
+                    VerifyResult verified = login(account, target, candidate, actor, "PENDING");
+                    CrashPoints.reached(Step.VERIFIED);
+                    if (!verified.isValid()) {
+                        // the target said yes but the new credential does not open it: let recovery decide
+                        return recoverLocked(account, target, lock, actor);
+                    }
+                    vault.commitPending(lock, audit(actor, operation.toUpperCase(), account, rotationId, "SUCCEEDED",
+                            "changed on the target and verified with a fresh login"));
+                    CrashPoints.reached(Step.COMMITTED);
+                    return result(account, operation, Outcome.SUCCEEDED, AccountStatus.IN_SYNC,
+                            "changed on the target and verified with a fresh login");
+                }
+                default -> throw new IllegalStateException("unexpected change outcome " + change.outcome());
+            }
+        } finally {
+            current.ifPresent(StoredCredential::close);
+        }
+    }
+
+    /**
+     * Recovery: probe PENDING, then CURRENT, then PREVIOUS — at most three logins, to respect lockout limits.
+     * PENDING works → commit. CURRENT works → the candidate never took; drop it. PREVIOUS works → make it
+     * CURRENT again. Nothing works → NEEDS_RECONCILE, keeping every version, and try the admin account.
+     * An unreachable target decides nothing: the PENDING version stays for the next recovery.
+     */
+    private OperationResult recoverLocked(Account account, Target target, AccountLock lock, String actor) {
+        Optional<StoredCredential> pending = vault.read(account.id(), Slot.PENDING);
+        if (pending.isEmpty()) {
+            return result(account, "recover", Outcome.SUCCEEDED, account.status(), "nothing pending");
+        }
+        String rotationId = pending.get().rotationId();
+        try (StoredCredential candidate = pending.get()) {
+            VerifyResult withPending = login(account, target, candidate.secret(), actor, "PENDING");
+            if (withPending.isValid()) {
+                vault.commitPending(lock, audit(actor, "RECOVER", account, rotationId, "RECOVERED_FORWARD",
+                        "the PENDING credential is live on the target; committed it"));
+                return result(account, "recover", Outcome.RECOVERED_FORWARD, AccountStatus.IN_SYNC,
+                        "the new credential was live on the target; committed it");
+            }
+            if (withPending.outcome() == VerifyResult.Outcome.UNREACHABLE) {
+                return unreachable(account, rotationId, withPending, actor);
+            }
+        }
+        Optional<StoredCredential> current = vault.read(account.id(), Slot.CURRENT);
+        if (current.isPresent()) {
+            try (StoredCredential credential = current.get()) {
+                VerifyResult withCurrent = login(account, target, credential.secret(), actor, "CURRENT");
+                if (withCurrent.isValid()) {
+                    vault.abandonPending(lock, AccountStatus.IN_SYNC, audit(actor, "RECOVER", account, rotationId, "ROLLED_BACK",
+                            "the target still has CURRENT; dropped the PENDING candidate that never took"));
+                    return result(account, "recover", Outcome.ROLLED_BACK, AccountStatus.IN_SYNC,
+                            "the change did not take; CURRENT still works");
+                }
+                if (withCurrent.outcome() == VerifyResult.Outcome.UNREACHABLE) {
+                    return unreachable(account, rotationId, withCurrent, actor);
+                }
+            }
+        }
+        Optional<StoredCredential> previous = vault.read(account.id(), Slot.PREVIOUS);
+        if (previous.isPresent()) {
+            try (StoredCredential credential = previous.get()) {
+                VerifyResult withPrevious = login(account, target, credential.secret(), actor, "PREVIOUS");
+                if (withPrevious.isValid()) {
+                    vault.restorePrevious(lock, audit(actor, "RECOVER", account, rotationId, "RESTORED_PREVIOUS",
+                            "PENDING and CURRENT rejected, PREVIOUS is live; made PREVIOUS CURRENT again"));
+                    return result(account, "recover", Outcome.RESTORED_PREVIOUS, AccountStatus.IN_SYNC,
+                            "PREVIOUS was the live credential; made it CURRENT again");
+                }
+                if (withPrevious.outcome() == VerifyResult.Outcome.UNREACHABLE) {
+                    return unreachable(account, rotationId, withPrevious, actor);
+                }
+            }
+        }
+        if (adminLogin(account, target).isPresent()) {
+            return reconcileLocked(account, lock, actor);
+        }
+        vault.markNeedsReconcile(lock, audit(actor, "RECOVER", account, rotationId, "NEEDS_RECONCILE",
+                "no stored credential opens the target and no admin account is configured; every version kept"));
+        return result(account, "recover", Outcome.NEEDS_RECONCILE, AccountStatus.NEEDS_RECONCILE,
+                "no stored credential opens the target; configure an admin account or `rotor set` the right value");
+    }
+
+    /** Admin reset: re-applies a still-pending candidate if there is one, else a freshly generated credential. */
+    private OperationResult reconcileLocked(Account account, AccountLock lock, String actor) {
+        Target target = target(account);
+        Optional<Login> admin = adminLogin(account, target);
+        if (admin.isEmpty()) {
+            return result(account, "reconcile", Outcome.FAILED, account.status(),
+                    "target '" + target.id() + "' has no admin account to reconcile with");
+        }
+        Optional<StoredCredential> pending = vault.read(account.id(), Slot.PENDING);
+        String rotationId;
+        Secret candidate;
+        if (pending.isPresent()) {
+            rotationId = pending.get().rotationId();
+            candidate = pending.get().secret();
+        } else {
+            rotationId = UUID.randomUUID().toString();
+            candidate = newCandidate(account, target, policyFor(account, target));
+            vault.writePending(lock, rotationId, candidate, audit(actor, "PENDING_WRITTEN", account, rotationId, "PENDING",
+                    "reconcile through admin account " + admin.get().username()));
+            CrashPoints.reached(Step.PENDING_COMMITTED);
+        }
+        try {
+            ChangeResult change = timed(target, "reconcile", () -> connector(target).reconcile(
+                    new ReconcileRequest(target, account.username(), candidate, admin.get())));
+            CrashPoints.reached(Step.TARGET_CHANGED);
+            if (change.outcome() == ChangeResult.Outcome.CHANGED) {
+                VerifyResult verified = login(account, target, candidate, actor, "PENDING");
+                CrashPoints.reached(Step.VERIFIED);
+                if (verified.isValid()) {
+                    vault.commitPending(lock, audit(actor, "RECONCILE", account, rotationId, "RECONCILED",
+                            "admin account " + admin.get().username() + " set a new credential; verified with a fresh login"));
+                    CrashPoints.reached(Step.COMMITTED);
+                    return result(account, "reconcile", Outcome.RECONCILED, AccountStatus.IN_SYNC,
+                            "the admin account set a new credential; verified with a fresh login");
+                }
+            }
+            // PENDING is kept: the admin change may have taken even if we could not confirm it
+            vault.markNeedsReconcile(lock, audit(actor, "RECONCILE", account, rotationId, "NEEDS_RECONCILE", change.detail()));
+            return result(account, "reconcile", Outcome.NEEDS_RECONCILE, AccountStatus.NEEDS_RECONCILE,
+                    "the admin reset did not succeed: " + change.detail());
+        } finally {
+            candidate.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    @FunctionalInterface
+    private interface LockedWork {
+        OperationResult run(Account account, AccountLock lock);
+    }
+
+    private OperationResult withLock(String accountId, String operation, String actor, LockedWork work) {
+        Account account = vault.findAccount(accountId).orElseThrow(() -> new UnknownAccountException(accountId));
+        Optional<AccountLock> lock = vault.tryLock(accountId, lockLifetime);
+        if (lock.isEmpty()) {
+            return result(account, operation, Outcome.BUSY, account.status(),
+                    "another operation holds account '" + accountId + "'; try again later");
+        }
+        try {
+            CrashPoints.reached(Step.LOCKED);
+            if (!operation.equals("recover") && vault.has(accountId, Slot.PENDING)) {
+                // a half-finished rotation must be settled before anything else touches the account
+                OperationResult settled = recoverLocked(account, target(account), lock.get(), actor);
+                LOG.info("account {}: settled an earlier PENDING credential before {}: {}", accountId, operation, settled.outcome());
+                if (vault.has(accountId, Slot.PENDING)) {
+                    return result(account, operation, settled.outcome(), settled.status(),
+                            "an earlier rotation is not settled yet: " + settled.detail());
+                }
+                account = vault.findAccount(accountId).orElseThrow(() -> new UnknownAccountException(accountId));
+            }
+            return work.run(account, lock.get());
+        } finally {
+            try {
+                vault.unlock(lock.get());
+            } catch (VaultException e) {
+                LOG.warn("account {}: could not release the lock (it expires by itself): {}", accountId, e.getMessage());
+            }
+        }
+    }
+
+    private VerifyResult login(Account account, Target target, Secret secret, String actor, String which) {
+        // the attempt is audited before it is made: a failed audit write refuses the login
+        vault.audit(audit(actor, "LOGIN_ATTEMPT", account, null, "ATTEMPT", "fresh login with " + which));
+        return timed(target, "verify", () -> connector(target).verify(
+                new VerifyRequest(target, new io.rotor.connector.Login(account.username(), secret))));
+    }
+
+    private OperationResult unreachable(Account account, String rotationId, VerifyResult verdict, String actor) {
+        vault.audit(audit(actor, "RECOVER", account, rotationId, "DEFERRED",
+                "target unreachable; PENDING kept for the next recovery: " + verdict.detail()));
+        return result(account, "recover", Outcome.UNREACHABLE, AccountStatus.PENDING,
+                "the target could not be reached; the new credential is kept as PENDING and recovery will retry: "
+                        + verdict.detail());
+    }
+
+    private Optional<Login> adminLogin(Account account, Target target) {
+        String adminId = target.adminAccountId();
+        if (adminId == null || adminId.equals(account.id())) {
+            return Optional.empty();
+        }
+        Optional<Account> admin = vault.findAccount(adminId);
+        if (admin.isEmpty()) {
+            return Optional.empty();
+        }
+        return vault.read(adminId, Slot.CURRENT).map(c -> new Login(admin.get().username(), c.secret()));
+    }
+
+    private AccountStatus previousStatus(Account account) {
+        return account.status() == AccountStatus.PENDING ? AccountStatus.IN_SYNC : account.status();
+    }
+
+    private Target target(Account account) {
+        return vault.findTarget(account.targetId()).orElseThrow(() ->
+                new VaultException("account '" + account.id() + "' names unknown target '" + account.targetId() + "'"));
+    }
+
+    private PasswordPolicy policyFor(Account account, Target target) {
+        String policyId = account.policyId() != null ? account.policyId() : target.policyId();
+        String named = policyId == null ? PasswordPolicy.defaults().id() : policyId;
+        Optional<PasswordPolicy> stored = vault.findPolicy(named);
+        if (stored.isPresent()) {
+            return stored.get();
+        }
+        if (named.equals(PasswordPolicy.defaults().id())) {
+            // "default" is the built-in policy unless the inventory declared its own
+            return PasswordPolicy.defaults();
+        }
+        return stored.orElseThrow(() ->
+                new VaultException("account '" + account.id() + "' names unknown password policy '" + policyId + "'"));
+    }
+
+    private TargetConnector connector(Target target) {
+        return connectors.connectorFor(target);
+    }
+
+    private <T> T timed(Target target, String operation, java.util.function.Supplier<T> call) {
+        long start = System.nanoTime();
+        try {
+            return call.get();
+        } finally {
+            metrics.targetLatency(target.id(), operation, Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    /** Counts the result under the operation that was asked for (a rotation settled by recovery is still a rotation). */
+    private OperationResult record(String operation, OperationResult result) {
+        metrics.operation(operation, result.outcome().name());
+        return result;
+    }
+
+    private static AuditRecord audit(String actor, String operation, Account account, String rotationId,
+                                     String outcome, String detail) {
+        return AuditRecord.of(actor, operation, account.id(), account.targetId(), rotationId, outcome, detail);
+    }
+
+    private static OperationResult result(Account account, String operation, Outcome outcome, AccountStatus status,
+                                          String detail) {
+        return new OperationResult(account.id(), operation, outcome, status, detail);
+    }
+}

@@ -1,0 +1,62 @@
+package io.rotor.connector.ssh;
+
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
+import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.SshException;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** An SSH login check that does not use the connector: a plain MINA client with a password. */
+final class SshLogins implements AutoCloseable {
+    private final SshClient client = SshClient.setUpDefaultClient();
+    private final String host;
+    private final int port;
+
+    SshLogins(String host, int port, Path knownHosts) {
+        this.host = host;
+        this.port = port;
+        client.setServerKeyVerifier(new KnownHostsServerKeyVerifier(RejectAllServerKeyVerifier.INSTANCE, knownHosts));
+        client.start();
+    }
+
+    /** True when the server accepts the password, false when it refuses it; anything else throws. */
+    boolean login(String user, char[] password) throws IOException {
+        try (ClientSession s = client.connect(user, host, port).verify(Duration.ofSeconds(10)).getSession()) {
+            s.addPasswordIdentity(new String(password));
+            try {
+                s.auth().verify(Duration.ofSeconds(15));
+                return true;
+            } catch (SshException e) {
+                if (String.valueOf(e.getMessage()).contains("No more authentication methods")) {
+                    return false;
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** True when the server accepts the key, false when it refuses it. */
+    boolean login(String user, java.security.KeyPair key) throws IOException {
+        try (ClientSession s = client.connect(user, host, port).verify(Duration.ofSeconds(10)).getSession()) {
+            s.addPublicKeyIdentity(key);
+            try {
+                s.auth().verify(Duration.ofSeconds(15));
+                return true;
+            } catch (SshException e) {
+                if (String.valueOf(e.getMessage()).contains("No more authentication methods")) {
+                    return false;
+                }
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        client.stop();
+    }
+}

@@ -1,0 +1,312 @@
+package io.rotor.workflow;
+
+import io.rotor.connector.ConnectorRegistry;
+import io.rotor.domain.CredentialType;
+import io.rotor.domain.PasswordGenerator;
+import io.rotor.domain.Secret;
+import io.rotor.domain.Slot;
+import io.rotor.domain.Target;
+import io.rotor.domain.TlsMode;
+import io.rotor.vault.DirectoryStore;
+import io.rotor.vault.MasterKey;
+import io.rotor.vault.StoredCredential;
+import io.rotor.vault.Vault;
+import io.rotor.vault.VaultStore;
+import io.rotor.workflow.report.JobReportWriter;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The mass-password-reset routes as shipped ({@code routes/mass-password-reset*.camel.yaml}, {@code run-job}),
+ * loaded by Camel Main with the real vault, job store and rotation protocol, and an in-memory target double:
+ * batching, vault synchronisation, one failing account (PARTIAL), cancel, dry run, the seda hand-off and the report.
+ */
+class MassPasswordResetRoutesTest extends CamelMainTestSupport {
+    private static final int ACCOUNTS = 100;
+    private static final String LINK = "backing_account";
+
+    private Path dataDir;
+    private Vault vault;
+    private VaultStore store;
+    private JobStore jobs;
+    private final FakeTarget target = new FakeTarget();
+    /** A job id to cancel as soon as its first batch is recorded (the cancel test). */
+    private final AtomicReference<String> cancelAfterFirstBatch = new AtomicReference<>();
+
+    @Override
+    protected void configure(MainConfigurationProperties configuration) {
+        configuration.withRoutesIncludePattern("file:routes/*.camel.yaml");
+    }
+
+    @Override
+    protected String getPropertyPlaceholderLocations() {
+        return "file:config/application.properties";
+    }
+
+    @Override
+    protected Properties useOverridePropertiesWithPropertiesComponent() {
+        Properties overrides = new Properties();
+        overrides.setProperty("camel.server.enabled", "false");
+        overrides.setProperty("camel.management.enabled", "false");
+        overrides.setProperty("camel.metrics.enabled", "false");
+        return overrides;
+    }
+
+    @Override
+    protected void bindToRegistry(Registry registry) throws Exception {
+        dataDir = Files.createTempDirectory("rotor-mpr-");
+        vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 8);
+        store = vault.store();
+        jobs = new JobStore(vault.dataSource());
+        ConnectorRegistry connectors = new ConnectorRegistry();
+        connectors.attach(context);
+        connectors.register(target);
+        RotationService rotation = new RotationService(store, connectors, new PasswordGenerator(), new RotorMetrics(),
+                Duration.ofMinutes(5), 3);
+        WorkflowJobs workflowJobs = new WorkflowJobs(jobs, new JobReportWriter(jobs, dataDir));
+        registry.bind("rotationService", rotation);
+        registry.bind("recoveryService", new RecoveryService(store, rotation));
+        registry.bind("accountQueries", new AccountQueries(store));
+        registry.bind("failureResults", new FailureResults(new RotorMetrics()));
+        registry.bind("tallies", new Tallies());
+        registry.bind("rotationDue", new io.rotor.schedule.RotationDue(store, java.time.ZoneOffset.UTC,
+                io.rotor.domain.RotationSchedule.none(), java.time.Clock.systemUTC()));
+        registry.bind("jobStore", jobs);
+        registry.bind("workflowJobs", workflowJobs);
+        registry.bind("perTargetLimiter", new PerTargetLimiter(2, Map.of()));
+        registry.bind("vaultSync", new VaultSync(store, vault.directory(), rotation));
+        registry.bind("massPasswordReset", new MassPasswordReset(workflowJobs, new BatchPlanner(vault.dataSource()),
+                store, vault.directory()));
+        registry.bind("singleUserOffboard", new SingleUserOffboard(workflowJobs, vault.directory()));
+        registry.bind("batchResultsStrategy", new BatchResultsStrategy(jobs) {
+            @Override
+            public void onCompletion(Exchange exchange, Exchange inputExchange) {
+                super.onCompletion(exchange, inputExchange);
+                String jobId = cancelAfterFirstBatch.getAndSet(null);
+                if (jobId != null) {
+                    jobs.requestCancel(jobId, "the-test");
+                }
+            }
+        });
+
+        store.upsertTarget(new Target("fleet", "fake", "localhost", 1, null, TlsMode.DISABLE, null, null, Map.of()));
+        DirectoryStore directory = vault.directory();
+        directory.ensureVaultTarget("test", "vault");
+        for (int i = 0; i < ACCOUNTS; i++) {
+            String id = "acct-%03d".formatted(i);
+            store.upsertAccount(id, "fleet", id, CredentialType.PASSWORD, null);
+            target.passwords.put(id, "initial-" + i);
+            rotation.set(id, secret("initial-" + i), true, "test");
+            if (i % 10 != 9) { // every tenth account has no vault account
+                String vaultId = "v-" + id;
+                store.upsertAccount(vaultId, "vault", id, CredentialType.PASSWORD, null);
+                rotation.set(vaultId, secret("initial-" + i), true, "test");
+                directory.setAttribute("test", vaultId, LINK, List.of(id));
+            }
+        }
+    }
+
+    private static Secret secret(String value) {
+        return Secret.fromUtf8(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void closeVault() {
+        if (vault != null) {
+            vault.close();
+        }
+        io.rotor.it.TestDirs.delete(dataDir);
+    }
+
+    private Job newJob(int batchSize, boolean dryRun, boolean report) {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("target", List.of("fleet"));
+        parameters.put("vaultTarget", "vault");
+        parameters.put("vaultLinkAttribute", LINK);
+        parameters.put("batchSize", batchSize);
+        return jobs.create(new NewJob(MassPasswordReset.WORKFLOW, parameters, dryRun, report, "api:token:test"));
+    }
+
+    private Job run(Job job) {
+        return template.requestBodyAndHeader("direct:mass-password-reset", null, "jobId", job.id(), Job.class);
+    }
+
+    private String current(String accountId) {
+        try (StoredCredential c = store.read(accountId, Slot.CURRENT).orElseThrow()) {
+            return c.secret().reveal();
+        }
+    }
+
+    @Test
+    void everyAccountGetsANewPasswordOnTheTargetAndInItsLinkedVaultAccount() {
+        Map<String, String> before = new HashMap<>(target.passwords);
+
+        Job job = run(newJob(32, false, false));
+
+        assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(job.total()).isEqualTo(2L * ACCOUNTS);
+        assertThat(job.done()).isEqualTo(2L * ACCOUNTS);
+        assertThat(job.succeeded()).isEqualTo(2L * ACCOUNTS);
+        for (int i = 0; i < ACCOUNTS; i++) {
+            String id = "acct-%03d".formatted(i);
+            assertThat(target.passwords.get(id)).isNotEqualTo(before.get(id)).isEqualTo(current(id));
+            if (i % 10 != 9) {
+                assertThat(current("v-" + id)).isEqualTo(target.passwords.get(id));
+            }
+        }
+        assertThat(jobs.steps(job.id())).extracting(JobStep::name, JobStep::status, JobStep::succeeded)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(MassPasswordReset.STEP_UPDATE, JobStatus.SUCCEEDED, (long) ACCOUNTS),
+                        org.assertj.core.groups.Tuple.tuple(MassPasswordReset.STEP_SYNC, JobStatus.SUCCEEDED, (long) ACCOUNTS));
+        assertThat(jobs.results(job.id(), 0, 1000)).filteredOn(r -> r.step().equals(MassPasswordReset.STEP_SYNC))
+                .extracting(JobResult::reason).contains("1 vault account(s) updated, 0 already in sync",
+                        "no vault account on 'vault' is linked to it through 'backing_account'");
+        assertThat(store.accountsWithPending()).isEmpty();
+    }
+
+    @Test
+    void oneFailingAccountMakesThejobPartialWithItsReasonAndTheOthersComplete() {
+        store.upsertAccount("acct-042", "fleet", "acct-042", CredentialType.PASSWORD, "no-such-policy");
+
+        Job job = run(newJob(32, false, false));
+
+        assertThat(job.status()).isEqualTo(JobStatus.PARTIAL);
+        assertThat(job.reason()).isEqualTo("1 of " + 2 * ACCOUNTS + " failed");
+        JobResult failed = jobs.results(job.id(), 0, 1000).stream().filter(r -> !r.success()).findFirst().orElseThrow();
+        assertThat(failed.accountId()).isEqualTo("acct-042");
+        assertThat(failed.reason()).contains("no-such-policy");
+        assertThat(target.passwords.get("acct-042")).isEqualTo("initial-42");
+        assertThat(current("v-acct-042")).isEqualTo("initial-42");
+        assertThat(target.passwords.get("acct-041")).isNotEqualTo("initial-41").isEqualTo(current("v-acct-041"));
+    }
+
+    @Test
+    void aCancelStopsAfterTheBatchInFlightAndLeavesNothingPending() {
+        Job queued = newJob(32, false, false);
+        cancelAfterFirstBatch.set(queued.id());
+
+        Job job = run(queued);
+
+        assertThat(job.status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(job.reason()).startsWith("cancelled by the-test after 64 result(s)");
+        long changed = target.passwords.entrySet().stream().filter(e -> !e.getValue().startsWith("initial-")).count();
+        assertThat(changed).isEqualTo(32);
+        assertThat(store.accountsWithPending()).isEmpty();
+    }
+
+    @Test
+    void aJobCancelledWhileQueuedNeverRuns() {
+        Job queued = newJob(32, false, false);
+        jobs.requestCancel(queued.id(), "the-test");
+
+        run(queued);
+
+        assertThat(jobs.find(queued.id()).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(target.passwords.values()).allMatch(p -> p.startsWith("initial-"));
+    }
+
+    @Test
+    void aDryRunRecordsThePlanInOrderAndTouchesNothing() {
+        Job job = run(newJob(32, true, false));
+
+        assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(target.passwords.values()).allMatch(p -> p.startsWith("initial-"));
+        assertThat(target.logins).isZero();
+        assertThat(current("v-acct-000")).isEqualTo("initial-0");
+        List<JobResult> plan = jobs.results(job.id(), 0, 1000);
+        assertThat(plan).hasSize(2 * ACCOUNTS).allMatch(r -> r.outcome().equals("PLANNED"));
+        // batch by batch: the batch's updates, then its vault synchronisations
+        assertThat(plan.get(0).accountId()).isEqualTo("acct-000");
+        assertThat(plan.get(0).step()).isEqualTo(MassPasswordReset.STEP_UPDATE);
+        assertThat(plan.get(31).accountId()).isEqualTo("acct-031");
+        assertThat(plan.get(32).step()).isEqualTo(MassPasswordReset.STEP_SYNC);
+        assertThat(plan.get(32).reason()).isEqualTo("would store the new password in vault account(s) v-acct-000 (vault only)");
+        assertThat(plan.get(64).accountId()).isEqualTo("acct-032");
+    }
+
+    @Test
+    void theSedaHandOffRunsTheJobAndWritesTheReport() {
+        NotifyBuilder done = new NotifyBuilder(context).fromRoute("run-job")
+                // the split's per-account exchanges come from run-job too; only the job's own exchange counts
+                .filter(e -> e.getProperty(Exchange.SPLIT_INDEX) == null).whenDone(1).create();
+        Job queued = newJob(256, false, true);
+
+        template.sendBodyAndHeaders("seda:run-job", null, Map.of("jobId", queued.id(), "workflow", MassPasswordReset.WORKFLOW));
+
+        assertThat(done.matches(60, TimeUnit.SECONDS)).isTrue();
+        Job job = jobs.find(queued.id()).orElseThrow();
+        assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(Files.isRegularFile(new JobReportWriter(jobs, dataDir).reportPath(job.id()))).isTrue();
+    }
+
+    @Test
+    void singleUserOffboardMovesGroupsAndAssociationsSoTheDepartingUserReachesNothing() {
+        DirectoryStore directory = vault.directory();
+        directory.ensureUserTarget("test", "people");
+        directory.upsertUser("test", new io.rotor.domain.VaultUser("alice", "people", "alice", "Alice", false));
+        directory.upsertUser("test", new io.rotor.domain.VaultUser("bob", "people", "bob", "Bob", false));
+        directory.createGroupIfMissing("test", "people", "dba", "DBAs");
+        directory.addMember("test", "dba", "alice");
+        directory.setAttribute("test", "v-acct-000", "owners", List.of("alice"));
+        directory.setAttribute("test", "v-acct-001", "groups", List.of("dba"));
+        directory.resync("test", "vault", "owners", "groups");
+        assertThat(directory.accessibleAccounts("alice")).hasSize(2);
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("userToOffboard", "alice");
+        parameters.put("userToInherit", "bob");
+        parameters.put("target", List.of("fleet"));
+        parameters.put("vaultTarget", "vault");
+        parameters.put("vaultAssociationAttribute", "owners");
+        parameters.put("vaultLinkAttribute", LINK);
+
+        Job dry = template.requestBodyAndHeader("direct:single-user-offboard", null, "jobId",
+                jobs.create(new NewJob(SingleUserOffboard.WORKFLOW, parameters, true, false, "test")).id(), Job.class);
+        assertThat(dry.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(directory.accessibleAccounts("alice")).hasSize(2);
+        assertThat(jobs.results(dry.id(), 0, 10)).extracting(JobResult::step).containsExactlyElementsOf(SingleUserOffboard.STEPS);
+
+        Job job = template.requestBodyAndHeader("direct:single-user-offboard", null, "jobId",
+                jobs.create(new NewJob(SingleUserOffboard.WORKFLOW, parameters, false, false, "test")).id(), Job.class);
+
+        assertThat(job.status()).as(String.valueOf(job.reason())).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(directory.accessibleAccounts("alice")).isEmpty();
+        assertThat(directory.accessibleAccounts("bob")).extracting(io.rotor.domain.Account::id)
+                .containsExactlyInAnyOrder("v-acct-000", "v-acct-001");
+        assertThat(directory.groupsOf("alice")).isEmpty();
+        assertThat(jobs.steps(job.id())).extracting(JobStep::status).containsOnly(JobStatus.SUCCEEDED);
+    }
+
+    @Test
+    void anOffboardOfAnUnknownUserFailsWithTheReasonOfEachStep() {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("userToOffboard", "ghost");
+        parameters.put("userToInherit", "nobody");
+        parameters.put("vaultTarget", "vault");
+        parameters.put("vaultAssociationAttribute", "owners");
+
+        Job job = template.requestBodyAndHeader("direct:single-user-offboard", null, "jobId",
+                jobs.create(new NewJob(SingleUserOffboard.WORKFLOW, parameters, false, false, "test")).id(), Job.class);
+
+        assertThat(job.status()).isIn(JobStatus.FAILED, JobStatus.PARTIAL);
+        assertThat(jobs.results(job.id(), 0, 10)).filteredOn(r -> !r.success()).isNotEmpty()
+                .allSatisfy(r -> assertThat(r.reason()).startsWith("user ghost: "));
+    }
+}

@@ -1,0 +1,341 @@
+package io.rotor.workflow;
+
+import io.rotor.connector.ConnectorRegistry;
+import io.rotor.domain.AccountStatus;
+import io.rotor.domain.CredentialType;
+import io.rotor.domain.PasswordGenerator;
+import io.rotor.domain.PasswordPolicy;
+import io.rotor.domain.Secret;
+import io.rotor.domain.Slot;
+import io.rotor.domain.Target;
+import io.rotor.domain.TlsMode;
+import io.rotor.vault.AuditRecord;
+import io.rotor.vault.MasterKey;
+import io.rotor.vault.StoredCredential;
+import io.rotor.vault.UnknownAccountException;
+import io.rotor.vault.Vault;
+import io.rotor.vault.VaultStore;
+import io.rotor.workflow.OperationResult.Outcome;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The rotation protocol's decisions, against an in-memory target double (the real targets are in *IT tests). */
+class RotationServiceTest {
+    @TempDir
+    Path dataDir;
+
+    private Vault vault;
+    private VaultStore store;
+    private FakeTarget target;
+    private RotationService rotation;
+    private DefaultCamelContext camel;
+
+    @BeforeEach
+    void openVault() {
+        vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 4);
+        store = vault.store();
+        target = new FakeTarget();
+        camel = new DefaultCamelContext();
+        ConnectorRegistry registry = new ConnectorRegistry();
+        registry.attach(camel);
+        registry.register(target);
+        rotation = new RotationService(store, registry, new PasswordGenerator(), new RotorMetrics(), Duration.ofMinutes(5), 3);
+        store.upsertTarget(new Target("t1", "fake", "localhost", 1, null, TlsMode.DISABLE, null, null, Map.of()));
+        account("alice", "old-Passw0rd!");
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        vault.close();
+        camel.close();
+    }
+
+    private void account(String username, String password) {
+        store.upsertAccount(username, "t1", username, CredentialType.PASSWORD, null);
+        target.passwords.put(username, password);
+        rotation.set(username, secret(password), true, "test");
+    }
+
+    private static Secret secret(String value) {
+        return Secret.fromUtf8(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String stored(String accountId, Slot slot) {
+        return store.read(accountId, slot).map(c -> {
+            try (StoredCredential credential = c) {
+                return credential.secret().reveal();
+            }
+        }).orElse(null);
+    }
+
+    @Test
+    void rotationChangesTheTargetVerifiesAndShiftsVersions() {
+        OperationResult result = rotation.rotate("alice", "test");
+
+        assertThat(result.outcome()).isEqualTo(Outcome.SUCCEEDED);
+        String current = stored("alice", Slot.CURRENT);
+        assertThat(current).isNotEqualTo("old-Passw0rd!").isEqualTo(target.passwords.get("alice"));
+        assertThat(stored("alice", Slot.PREVIOUS)).isEqualTo("old-Passw0rd!");
+        assertThat(store.has("alice", Slot.PENDING)).isFalse();
+        assertThat(store.findAccount("alice").orElseThrow().status()).isEqualTo(AccountStatus.IN_SYNC);
+        assertThat(store.auditTrail("alice", 20)).extracting(AuditRecord::operation).contains("PENDING_WRITTEN", "ROTATE");
+    }
+
+    @Test
+    void aRejectedPasswordIsReplacedByAFreshOneNotRetried() {
+        target.rejectNextChanges = 2;
+
+        OperationResult result = rotation.rotate("alice", "test");
+
+        assertThat(result.outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(target.offered).hasSize(3).doesNotHaveDuplicates();
+        assertThat(stored("alice", Slot.CURRENT)).isEqualTo(target.offered.get(2));
+    }
+
+    @Test
+    void aTargetThatKeepsRejectingLeavesCurrentUntouchedAndNothingPending() {
+        target.rejectNextChanges = 10;
+
+        OperationResult result = rotation.rotate("alice", "test");
+
+        assertThat(result.outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(result.detail()).contains("policy");
+        assertThat(stored("alice", Slot.CURRENT)).isEqualTo("old-Passw0rd!");
+        assertThat(store.has("alice", Slot.PENDING)).isFalse();
+    }
+
+    @Test
+    void anUnknownOutcomeThatTookIsRecoveredForward() {
+        target.unknownAfterApplying = true;
+
+        OperationResult result = rotation.rotate("alice", "test");
+
+        assertThat(result.outcome()).isEqualTo(Outcome.RECOVERED_FORWARD);
+        assertThat(stored("alice", Slot.CURRENT)).isEqualTo(target.passwords.get("alice")).isNotEqualTo("old-Passw0rd!");
+        assertThat(store.has("alice", Slot.PENDING)).isFalse();
+    }
+
+    @Test
+    void anUnknownOutcomeThatDidNotTakeIsRolledBack() {
+        target.unknownWithoutApplying = true;
+
+        OperationResult result = rotation.rotate("alice", "test");
+
+        assertThat(result.outcome()).isEqualTo(Outcome.ROLLED_BACK);
+        assertThat(stored("alice", Slot.CURRENT)).isEqualTo("old-Passw0rd!").isEqualTo(target.passwords.get("alice"));
+        assertThat(store.has("alice", Slot.PENDING)).isFalse();
+    }
+
+    @Test
+    void anUnreachableTargetDuringRecoveryKeepsPendingUntilItAnswers() {
+        target.unreachableAfterChange = true;
+
+        OperationResult result = rotation.rotate("alice", "test");
+
+        assertThat(result.outcome()).isEqualTo(Outcome.UNREACHABLE);
+        assertThat(store.has("alice", Slot.PENDING)).isTrue();
+        assertThat(store.findAccount("alice").orElseThrow().status()).isEqualTo(AccountStatus.PENDING);
+        assertThat(store.accountsWithPending()).containsExactly("alice");
+
+        target.unreachable = false;
+        OperationTally tally = new RecoveryService(store, rotation).recoverAll();
+
+        assertThat(tally.counts()).containsEntry(Outcome.RECOVERED_FORWARD, 1);
+        assertThat(stored("alice", Slot.CURRENT)).isEqualTo(target.passwords.get("alice")).isNotEqualTo("old-Passw0rd!");
+        assertThat(store.has("alice", Slot.PENDING)).isFalse();
+    }
+
+    @Test
+    void whenNoStoredVersionWorksEveryVersionIsKeptAndTheAccountNeedsReconcile() {
+        rotation.rotate("alice", "test");
+        target.hijackedAfterChange = true;
+
+        OperationResult result = rotation.rotate("alice", "test");
+
+        assertThat(result.outcome()).isEqualTo(Outcome.NEEDS_RECONCILE);
+        assertThat(store.findAccount("alice").orElseThrow().status()).isEqualTo(AccountStatus.NEEDS_RECONCILE);
+        assertThat(store.has("alice", Slot.PENDING)).as("a candidate that might be live is never discarded").isTrue();
+        assertThat(store.has("alice", Slot.CURRENT)).isTrue();
+        assertThat(store.has("alice", Slot.PREVIOUS)).isTrue();
+        assertThat(store.accountsDueForReconcile()).as("back-off before the next attempt").isEmpty();
+    }
+
+    @Test
+    void withAnAdminAccountRecoveryReconcilesWhatNothingElseOpens() {
+        account("root", "admin-Passw0rd!");
+        store.upsertTarget(new Target("t1", "fake", "localhost", 1, null, TlsMode.DISABLE, "root", null, Map.of()));
+        target.hijackedAfterChange = true;
+
+        OperationResult result = rotation.rotate("alice", "test");
+
+        assertThat(result.outcome()).isEqualTo(Outcome.RECONCILED);
+        assertThat(stored("alice", Slot.CURRENT)).isEqualTo(target.passwords.get("alice"));
+        assertThat(store.has("alice", Slot.PENDING)).isFalse();
+    }
+
+    @Test
+    void anAdminAccountReconcilesAnAccountNobodyKnows() {
+        account("root", "admin-Passw0rd!");
+        store.upsertTarget(new Target("t1", "fake", "localhost", 1, null, TlsMode.DISABLE, "root", null, Map.of()));
+        target.passwords.put("alice", "lost-forever");
+
+        OperationResult result = rotation.reconcile("alice", "test");
+
+        assertThat(result.outcome()).isEqualTo(Outcome.RECONCILED);
+        assertThat(stored("alice", Slot.CURRENT)).isEqualTo(target.passwords.get("alice")).isNotEqualTo("lost-forever");
+        assertThat(store.findAccount("alice").orElseThrow().status()).isEqualTo(AccountStatus.IN_SYNC);
+    }
+
+    @Test
+    void adminRotationDoesNotNeedTheAccountsOwnPassword() {
+        account("root", "admin-Passw0rd!");
+        store.upsertTarget(new Target("t1", "fake", "localhost", 1, null, TlsMode.DISABLE, "root", null, Map.of()));
+        target.passwords.put("alice", "unknown-to-rotor");
+
+        OperationResult result = rotation.rotate("alice", "test");
+
+        assertThat(result.outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(stored("alice", Slot.CURRENT)).isEqualTo(target.passwords.get("alice"));
+    }
+
+    @Test
+    void aVaultOnlySetLeavesTheAccountUnverifiedUntilAVerifyPasses() {
+        OperationResult set = rotation.set("alice", secret("typed-by-operator-1"), true, "test");
+        assertThat(set.status()).isEqualTo(AccountStatus.UNVERIFIED);
+        assertThat(target.passwords.get("alice")).isEqualTo("old-Passw0rd!");
+
+        assertThat(rotation.verify("alice", "test").outcome()).isEqualTo(Outcome.OUT_OF_SYNC);
+        assertThat(store.findAccount("alice").orElseThrow().status()).isEqualTo(AccountStatus.OUT_OF_SYNC);
+
+        rotation.set("alice", secret("old-Passw0rd!"), true, "test");
+        assertThat(rotation.verify("alice", "test").outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(store.findAccount("alice").orElseThrow().status()).isEqualTo(AccountStatus.IN_SYNC);
+    }
+
+    @Test
+    void aSetOnTheTargetUsesTheGivenValue() {
+        OperationResult set = rotation.set("alice", secret("Chosen value ' \" \\ ; $ `"), false, "test");
+
+        assertThat(set.outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(target.passwords.get("alice")).isEqualTo("Chosen value ' \" \\ ; $ `");
+        assertThat(stored("alice", Slot.PREVIOUS)).isEqualTo("old-Passw0rd!");
+    }
+
+    @Test
+    void badSetValuesAreRefusedAndChangeNothing() {
+        long auditBefore = store.auditTrail("alice", 1000).size();
+        assertThatThrownBy(() -> rotation.set("alice", secret(""), false, "test")).hasMessageContaining("empty");
+        assertThatThrownBy(() -> rotation.set("alice", secret("abc\0def"), true, "test")).hasMessageContaining("NUL");
+        assertThatThrownBy(() -> rotation.set("alice", secret("abc\ndef"), true, "test")).hasMessageContaining("LF");
+
+        assertThat(stored("alice", Slot.CURRENT)).isEqualTo("old-Passw0rd!");
+        assertThat(store.auditTrail("alice", 1000)).hasSize((int) auditBefore);
+    }
+
+    @Test
+    void anUnknownAccountIsNamed() {
+        assertThatThrownBy(() -> rotation.rotate("nobody", "test"))
+                .isInstanceOf(UnknownAccountException.class).hasMessageContaining("'nobody'");
+    }
+
+    @Test
+    void aBusyAccountIsNotTouched() {
+        var lock = store.tryLock("alice", Duration.ofMinutes(5)).orElseThrow();
+        try {
+            assertThat(rotation.rotate("alice", "test").outcome()).isEqualTo(Outcome.BUSY);
+            assertThat(target.offered).isEmpty();
+        } finally {
+            store.unlock(lock);
+        }
+    }
+
+    @Test
+    void aStaleWorkerCannotCommit() {
+        // a lock that has already expired: with a 1 ms lifetime a fast vault could still hold it at the next tryLock
+        var stale = store.tryLock("alice", Duration.ofMillis(-1)).orElseThrow();
+        long version = store.writePending(stale, "r1", secret("candidate-1"), AuditRecord.of("t", "PENDING_WRITTEN", "alice", "t1", "r1", "PENDING", null));
+        assertThat(version).isGreaterThan(0);
+        // the lock expires and another worker takes the account over
+        var fresh = store.tryLock("alice", Duration.ofMinutes(5));
+        assertThat(fresh).isPresent();
+
+        assertThatThrownBy(() -> store.commitPending(stale, AuditRecord.of("t", "ROTATE", "alice", "t1", "r1", "SUCCEEDED", null)))
+                .hasMessageContaining("taken over");
+        assertThat(stored("alice", Slot.CURRENT)).isEqualTo("old-Passw0rd!");
+        assertThat(store.has("alice", Slot.PENDING)).isTrue();
+        store.unlock(fresh.get());
+    }
+
+    @Test
+    void recoveryAtStartSettlesEveryPendingAccount() {
+        account("bob", "bob-Passw0rd!");
+        // simulate two crashes: one after the target changed, one before
+        var lockA = store.tryLock("alice", Duration.ofMinutes(5)).orElseThrow();
+        store.writePending(lockA, "ra", secret("alice-new-1"), AuditRecord.of("t", "PENDING_WRITTEN", "alice", "t1", "ra", "PENDING", null));
+        target.passwords.put("alice", "alice-new-1");
+        store.unlock(lockA);
+        var lockB = store.tryLock("bob", Duration.ofMinutes(5)).orElseThrow();
+        store.writePending(lockB, "rb", secret("bob-new-1"), AuditRecord.of("t", "PENDING_WRITTEN", "bob", "t1", "rb", "PENDING", null));
+        store.unlock(lockB);
+
+        OperationTally tally = new RecoveryService(store, rotation).recoverAll();
+
+        assertThat(tally.counts()).containsEntry(Outcome.RECOVERED_FORWARD, 1).containsEntry(Outcome.ROLLED_BACK, 1);
+        assertThat(stored("alice", Slot.CURRENT)).isEqualTo("alice-new-1");
+        assertThat(stored("bob", Slot.CURRENT)).isEqualTo("bob-Passw0rd!");
+        assertThat(store.accountsWithPending()).isEmpty();
+        assertThat(List.of(store.findAccount("alice").orElseThrow().status(), store.findAccount("bob").orElseThrow().status()))
+                .containsOnly(AccountStatus.IN_SYNC);
+    }
+
+    @Test
+    void recoveryProbesAtMostThreeLogins() {
+        var lock = store.tryLock("alice", Duration.ofMinutes(5)).orElseThrow();
+        store.writePending(lock, "r", secret("never-applied"), AuditRecord.of("t", "PENDING_WRITTEN", "alice", "t1", "r", "PENDING", null));
+        store.unlock(lock);
+        target.passwords.put("alice", "something-else");
+        int before = target.logins;
+
+        rotation.recover("alice", "test");
+
+        assertThat(target.logins - before).isLessThanOrEqualTo(3);
+    }
+
+    @Test
+    void aPolicyNamedDefaultIsTheBuiltInOneUntilTheInventoryDeclaresItsOwn() {
+        store.upsertAccount("dora", "t1", "dora", CredentialType.PASSWORD, "default");
+        target.passwords.put("dora", "dora-old-1");
+        rotation.set("dora", secret("dora-old-1"), true, "test");
+
+        assertThat(rotation.rotate("dora", "test").outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(stored("dora", Slot.CURRENT)).hasSizeBetween(24, 32);
+
+        store.upsertPolicy(new PasswordPolicy("default", 10, 10, 0, 0, 10, 0, "", "", false));
+        assertThat(rotation.rotate("alice", "test").outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(stored("alice", Slot.CURRENT)).as("an account without a policy uses the declared default").matches("[0-9]{10}");
+    }
+
+    @Test
+    void thePolicyIsUsedForGeneratedPasswords() {
+        store.upsertPolicy(new PasswordPolicy("digits", 12, 12, 0, 0, 12, 0, "", "", false));
+        store.upsertAccount("carol", "t1", "carol", CredentialType.PASSWORD, "digits");
+        target.passwords.put("carol", "carol-old-1");
+        rotation.set("carol", secret("carol-old-1"), true, "test");
+
+        rotation.rotate("carol", "test");
+
+        assertThat(stored("carol", Slot.CURRENT)).matches("[0-9]{12}");
+    }
+}

@@ -1,0 +1,31 @@
+package io.rotor.workflow;
+
+import io.rotor.api.JobApi;
+import io.rotor.vault.Vault;
+import io.rotor.workflow.report.JobReportWriter;
+import org.apache.camel.spi.Registry;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Binds the beans the bulk-workflow routes refer to, as RotorRuntime does, for route tests that load every route. */
+public final class WorkflowBeans {
+    private WorkflowBeans() {
+    }
+
+    public static JobStore bind(Registry registry, Vault vault, RotationService rotation, Path dataDir) {
+        JobStore jobs = new JobStore(vault.dataSource());
+        JobReportWriter reports = new JobReportWriter(jobs, dataDir);
+        WorkflowJobs workflowJobs = new WorkflowJobs(jobs, reports);
+        registry.bind("jobStore", jobs);
+        registry.bind("workflowJobs", workflowJobs);
+        registry.bind("perTargetLimiter", new PerTargetLimiter(PerTargetLimiter.DEFAULT_LIMIT, Map.of()));
+        registry.bind("vaultSync", new VaultSync(vault.store(), vault.directory(), rotation));
+        registry.bind("massPasswordReset", new MassPasswordReset(workflowJobs, new BatchPlanner(vault.dataSource()),
+                vault.store(), vault.directory()));
+        registry.bind("batchResultsStrategy", new BatchResultsStrategy(jobs));
+        registry.bind("singleUserOffboard", new SingleUserOffboard(workflowJobs, vault.directory()));
+        registry.bind("apiJobs", new JobApi(vault.store(), vault.directory(), jobs, reports));
+        return jobs;
+    }
+}
