@@ -110,9 +110,28 @@ public final class Engine implements AutoCloseable {
         return Files.isDirectory(routes) ? "file:" + routes.toAbsolutePath() + "/*.camel.yaml" : "classpath:routes/*.camel.yaml";
     }
 
-    /** Runs until the process is asked to stop (SIGTERM / Ctrl-C). */
+    /**
+     * Runs until the process is asked to stop (SIGTERM / Ctrl-C). The signals are taken here rather than left to
+     * the JVM's shutdown: shutdown hooks run all at once, so H2's hook would close the vault while Camel is still
+     * stopping the Quartz scheduler and the routes that write to it (AUTO_SERVER rules out DB_CLOSE_ON_EXIT=FALSE).
+     * Handled here, Camel stops first and the caller then closes the vault.
+     */
     public void run() throws Exception {
+        stopOnSignal("TERM");
+        stopOnSignal("INT");
         main.run();
+    }
+
+    private void stopOnSignal(String name) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                LOG.info("received SIG{}: stopping", name);
+                main.completed();
+            });
+        } catch (IllegalArgumentException unavailable) {
+            // signal reserved by the JVM (-Xrs); Camel's own shutdown hook still stops the engine
+            LOG.debug("cannot handle SIG{}: {}", name, unavailable.getMessage());
+        }
     }
 
     /** Starts without blocking, for one command-line operation. */
