@@ -22,6 +22,7 @@ import io.rotor.workflow.AccountQueries;
 import io.rotor.workflow.BatchPlanner;
 import io.rotor.workflow.BatchResultsStrategy;
 import io.rotor.workflow.JobStore;
+import io.rotor.workflow.MassOnboard;
 import io.rotor.workflow.MassPasswordReset;
 import io.rotor.workflow.PerTargetLimiter;
 import io.rotor.workflow.SingleUserOffboard;
@@ -160,6 +161,7 @@ public final class RotorRuntime implements AutoCloseable {
 
     /** The beans the routes refer to by name. */
     public Map<String, Object> beans() {
+        VaultSync vaultSync = new VaultSync(vault.store(), vault.directory(), rotation);
         return Map.ofEntries(
                 Map.entry("rotationDue", rotationDue),
                 Map.entry("rotationService", rotation),
@@ -178,7 +180,8 @@ public final class RotorRuntime implements AutoCloseable {
                 Map.entry("workflowJobs", workflowJobs),
                 Map.entry("batchResultsStrategy", new BatchResultsStrategy(jobs)),
                 Map.entry("perTargetLimiter", PerTargetLimiter.fromProperties(settings.asProperties())),
-                Map.entry("vaultSync", new VaultSync(vault.store(), vault.directory(), rotation)),
+                Map.entry("vaultSync", vaultSync),
+                Map.entry("massOnboard", new MassOnboard(workflowJobs, vault.store(), vault.directory(), rotation, vaultSync)),
                 Map.entry("massPasswordReset", new MassPasswordReset(workflowJobs,
                         new BatchPlanner(vault.dataSource()), vault.store(), vault.directory())),
                 Map.entry("singleUserOffboard", new SingleUserOffboard(workflowJobs, vault.directory())),

@@ -164,6 +164,18 @@ public class ApiRoutes extends RouteBuilder {
                 .param().name("report").type(RestParamType.query).required(false).dataType("boolean")
                 .description("write a SQLite report when the job ends").endParam()
                 .outType(JobApi.JobView.class).to("direct:api-mass-password-reset")
+                .post("/mass-onboard").id("rest-mass-onboard")
+                .description("The seed's six steps: missing user groups created on the vault user target, users added"
+                        + " to them, discovery on the targets and a vault resync, initial passwords generated and set on"
+                        + " the targets (rotation protocol), vault accounts created from the template, linked, grouped"
+                        + " and associated. Body: target (ids), vaultUserTarget, vaultTarget, vaultAssociationAttribute,"
+                        + " vaultGroupAttribute, vaultLinkAttribute, vaultTemplateId, batchSize (default 256, at least"
+                        + " 32), report, dryRun (admin, operator)")
+                .param().name("dryRun").type(RestParamType.query).required(false).dataType("boolean")
+                .description("plan only: record which accounts, which steps, in which order; touch nothing").endParam()
+                .param().name("report").type(RestParamType.query).required(false).dataType("boolean")
+                .description("write a SQLite report when the job ends").endParam()
+                .outType(JobApi.JobView.class).to("direct:api-mass-onboard")
                 .post("/single-user-offboard").id("rest-single-user-offboard")
                 .description("The departing user's groups and associations go to the inheriting user, who then alone"
                         + " has the access. Body: userToOffboard, userToInherit, target (ids), vaultTarget,"
@@ -172,6 +184,11 @@ public class ApiRoutes extends RouteBuilder {
         from("direct:api-single-user-offboard").routeId("api-single-user-offboard")
                 .process(guard(auth, Permission.RUN_WORKFLOW))
                 .process(e -> e.setVariable("job", jobsBean.get().submitSingleUserOffboard(e)))
+                .to(org.apache.camel.ExchangePattern.InOnly, "seda:run-job")
+                .process(e -> accepted(e));
+        from("direct:api-mass-onboard").routeId("api-mass-onboard")
+                .process(guard(auth, Permission.RUN_WORKFLOW))
+                .process(e -> e.setVariable("job", jobsBean.get().submitMassOnboard(e)))
                 .to(org.apache.camel.ExchangePattern.InOnly, "seda:run-job")
                 .process(e -> accepted(e));
         from("direct:api-mass-password-reset").routeId("api-mass-password-reset")

@@ -161,6 +161,112 @@ public class JobApi {
         return view(job, List.of());
     }
 
+    private static final Set<String> ONBOARD_FIELDS = Set.of("target", "vaultUserTarget", "vaultTarget",
+            "vaultAssociationAttribute", "vaultGroupAttribute", "vaultLinkAttribute", "vaultTemplateId", "batchSize",
+            "report", "dryRun");
+
+    /**
+     * Validates a mass-onboard request and queues its job (headers as {@link #submitMassPasswordReset}): the
+     * template must exist on the vault target, the three attribute names must differ, and the users the template
+     * associates must exist on the vault user target.
+     */
+    public JobView submitMassOnboard(Exchange exchange) {
+        Message in = exchange.getIn();
+        ApiJson.requireJson(in.getHeader(Exchange.CONTENT_TYPE, String.class));
+        JsonNode body = ApiJson.readObject(in.getBody(byte[].class));
+        knownFields(body, ONBOARD_FIELDS);
+        List<String> targets = targets(body.get("target"));
+        String userTarget = text(body, "vaultUserTarget");
+        Target users = store.findTarget(userTarget).orElseThrow(() -> new ApiException(404, "NOT_FOUND",
+                "field 'vaultUserTarget': unknown target id '" + safe(userTarget) + "'"));
+        if (!DirectoryStore.USER_TARGET_TYPE.equals(users.type())) {
+            throw ApiException.badRequest("INVALID_FIELD", "field 'vaultUserTarget': target '" + userTarget
+                    + "' is of type '" + users.type() + "', not a vault user target (type '" + DirectoryStore.USER_TARGET_TYPE + "')");
+        }
+        String vaultTarget = vaultTarget(body);
+        String associationAttr = attribute(body, "vaultAssociationAttribute");
+        String groupAttr = attribute(body, "vaultGroupAttribute");
+        String linkAttr = attribute(body, "vaultLinkAttribute");
+        if (new java.util.HashSet<>(List.of(associationAttr, groupAttr, linkAttr)).size() < 3) {
+            throw ApiException.badRequest("INVALID_FIELD", "fields 'vaultAssociationAttribute', 'vaultGroupAttribute'"
+                    + " and 'vaultLinkAttribute' must name three different attributes");
+        }
+        String templateId = text(body, "vaultTemplateId");
+        io.rotor.domain.VaultTemplate template = (templateId.matches(DirectoryStore.ID_REGEX)
+                ? directory.findTemplate(templateId) : java.util.Optional.<io.rotor.domain.VaultTemplate>empty())
+                .orElseThrow(() -> new ApiException(404, "NOT_FOUND", "field 'vaultTemplateId': unknown template id '"
+                        + safe(templateId) + "'"));
+        if (!template.vaultTargetId().equals(vaultTarget)) {
+            throw ApiException.badRequest("INVALID_FIELD", "field 'vaultTemplateId': template '" + templateId
+                    + "' creates accounts on vault target '" + template.vaultTargetId() + "', not on '" + vaultTarget + "'");
+        }
+        if (!template.defaults(linkAttr).isEmpty()) {
+            throw ApiException.badRequest("INVALID_FIELD", "field 'vaultTemplateId': template '" + templateId
+                    + "' has default values for the link attribute '" + linkAttr + "'");
+        }
+        for (String user : template.defaults(associationAttr)) {
+            io.rotor.domain.VaultUser known = directory.findUser(user).orElseThrow(() -> new ApiException(404, "NOT_FOUND",
+                    "field 'vaultTemplateId': template '" + templateId + "' associates unknown user '" + safe(user) + "'"));
+            if (!known.userTargetId().equals(userTarget)) {
+                throw ApiException.badRequest("INVALID_FIELD", "field 'vaultTemplateId': template '" + templateId
+                        + "' associates user '" + user + "' of user target '" + known.userTargetId() + "', not of '"
+                        + userTarget + "'");
+            }
+        }
+        int batchSize = batchSize(body);
+        boolean dryRun = flag(body, "dryRun") || "true".equalsIgnoreCase(in.getHeader("dryRun", String.class));
+        boolean report = flag(body, "report") || "true".equalsIgnoreCase(in.getHeader("report", String.class));
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("target", targets);
+        parameters.put("vaultUserTarget", userTarget);
+        parameters.put("vaultTarget", vaultTarget);
+        parameters.put("vaultAssociationAttribute", associationAttr);
+        parameters.put("vaultGroupAttribute", groupAttr);
+        parameters.put("vaultLinkAttribute", linkAttr);
+        parameters.put("vaultTemplateId", templateId);
+        parameters.put("batchSize", batchSize);
+        Job job = jobs.create(new NewJob(io.rotor.workflow.MassOnboard.WORKFLOW, parameters, dryRun, report,
+                AccountApi.principal(exchange).actor()));
+        in.removeHeaders("*");
+        in.setHeader("jobId", job.id());
+        in.setHeader("workflow", job.workflow());
+        in.setBody(null);
+        return view(job, List.of());
+    }
+
+    private static void knownFields(JsonNode body, Set<String> known) {
+        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                throw ApiException.badRequest("INVALID_FIELD", "field '" + safe(name) + "': unknown field (known fields: "
+                        + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+            }
+        }
+    }
+
+    private String vaultTarget(JsonNode body) {
+        String vaultTarget = text(body, "vaultTarget");
+        Target vault = store.findTarget(vaultTarget).orElseThrow(() -> new ApiException(404, "NOT_FOUND",
+                "field 'vaultTarget': unknown target id '" + safe(vaultTarget) + "'"));
+        if (!DirectoryStore.VAULT_TARGET_TYPE.equals(vault.type())) {
+            throw ApiException.badRequest("INVALID_FIELD", "field 'vaultTarget': target '" + vaultTarget
+                    + "' is of type '" + vault.type() + "', not a vault target (type '" + DirectoryStore.VAULT_TARGET_TYPE + "')");
+        }
+        return vaultTarget;
+    }
+
+    private static int batchSize(JsonNode body) {
+        JsonNode size = body.get("batchSize");
+        if (size != null && !size.isNull() && !(size.isIntegralNumber() && size.canConvertToInt())) {
+            throw ApiException.badRequest("INVALID_FIELD", "field 'batchSize': must be a whole number");
+        }
+        try {
+            return BatchPlanner.batchSize(size == null || size.isNull() ? null : size.asInt());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("INVALID_FIELD", "field 'batchSize': " + e.getMessage());
+        }
+    }
+
     private static String attribute(JsonNode body, String field) {
         String value = text(body, field);
         if (!value.matches(DirectoryStore.ID_REGEX)) {

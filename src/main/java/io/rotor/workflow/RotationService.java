@@ -387,9 +387,23 @@ public class RotationService {
                         + verdict.detail());
     }
 
+    /**
+     * Discovery: the login accounts the target holds, listed by its connector through the target's admin account
+     * ({@code filter} is connector-specific, a LIKE pattern for databases). Read-only on the target; stores nothing.
+     *
+     * @throws IllegalStateException when the target has no admin account with a stored credential
+     */
+    public java.util.List<String> discover(String targetId, String filter) {
+        Target target = vault.findTarget(targetId).orElseThrow(() -> new VaultException("unknown target '" + targetId + "'"));
+        Login admin = adminLogin(null, target).orElseThrow(() -> new IllegalStateException("target '" + targetId
+                + "' has no admin account with a stored password; discovery logs in as the admin account"));
+        return timed(target, "discover", () -> connector(target)
+                .discover(new io.rotor.connector.DiscoverRequest(target, admin, filter)).usernames());
+    }
+
     private Optional<Login> adminLogin(Account account, Target target) {
         String adminId = target.adminAccountId();
-        if (adminId == null || adminId.equals(account.id())) {
+        if (adminId == null || (account != null && adminId.equals(account.id()))) {
             return Optional.empty();
         }
         Optional<Account> admin = vault.findAccount(adminId);

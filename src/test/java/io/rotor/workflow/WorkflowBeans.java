@@ -20,7 +20,9 @@ public final class WorkflowBeans {
         registry.bind("jobStore", jobs);
         registry.bind("workflowJobs", workflowJobs);
         registry.bind("perTargetLimiter", new PerTargetLimiter(PerTargetLimiter.DEFAULT_LIMIT, Map.of()));
-        registry.bind("vaultSync", new VaultSync(vault.store(), vault.directory(), rotation));
+        VaultSync vaultSync = new VaultSync(vault.store(), vault.directory(), rotation);
+        registry.bind("vaultSync", vaultSync);
+        registry.bind("massOnboard", new MassOnboard(workflowJobs, vault.store(), vault.directory(), rotation, vaultSync));
         registry.bind("massPasswordReset", new MassPasswordReset(workflowJobs, new BatchPlanner(vault.dataSource()),
                 vault.store(), vault.directory()));
         registry.bind("batchResultsStrategy", new BatchResultsStrategy(jobs));

@@ -1,0 +1,356 @@
+package io.rotor.workflow;
+
+import io.rotor.domain.Account;
+import io.rotor.domain.CredentialType;
+import io.rotor.domain.Slot;
+import io.rotor.domain.Target;
+import io.rotor.domain.UsernameRules;
+import io.rotor.domain.VaultTemplate;
+import io.rotor.vault.AccountLink;
+import io.rotor.vault.AuditRecord;
+import io.rotor.vault.DirectoryStore;
+import io.rotor.vault.ResyncResult;
+import io.rotor.vault.VaultAccountCreation;
+import io.rotor.vault.VaultStore;
+import io.rotor.workflow.OperationResult.Outcome;
+import org.apache.camel.Header;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/**
+ * The Java side of the mass-onboard routes ({@code routes/mass-onboard*.camel.yaml}): the seed's six steps.
+ * <ol>
+ *   <li>{@value #STEP_GROUPS}: the user groups the onboarded accounts will be granted to (the template's group
+ *       attribute values and those of the accounts) are created on the vault user target when missing;</li>
+ *   <li>{@value #STEP_MEMBERS}: the template's associated users join the template's groups, and each account's
+ *       own associated users join that account's own groups;</li>
+ *   <li>{@value #STEP_DISCOVERY}: each target's connector lists its login accounts through the target's admin
+ *       account (filter: the target setting {@value #DISCOVERY_FILTER}); new ones are added to the vault; then the
+ *       vault target's access is resynchronised;</li>
+ *   <li>+5 {@value #STEP_PASSWORDS}: per account, a password generated from its policy is set on the target through
+ *       the admin account by the rotation protocol ({@code direct:reconcile-account}: PENDING first, verified by a
+ *       fresh login, committed) — generation and update are one protocol run, as in a mass password reset;</li>
+ *   <li>{@value #STEP_VAULT_ACCOUNTS}: per account, a vault account from the template, linked to it, grouped and
+ *       associated, holding the same password; the step ends with a resync so access reflects the new accounts.</li>
+ * </ol>
+ * The accounts onboarded are those of the targets that no vault account of the vault target links to yet (the
+ * targets' admin accounts never), so a job that stopped half-way can simply be run again. Every step is
+ * idempotent. A dry run connects to no target: it plans the accounts already in the vault and names the
+ * discovery it would run.
+ */
+public class MassOnboard {
+    public static final String WORKFLOW = "mass-onboard";
+    public static final String STEP_GROUPS = "create-user-groups";
+    public static final String STEP_MEMBERS = "add-group-members";
+    public static final String STEP_DISCOVERY = "vault-discovery";
+    public static final String STEP_PASSWORDS = "generate-and-set-initial-passwords";
+    public static final String STEP_VAULT_ACCOUNTS = "create-vault-accounts";
+    public static final List<String> STEPS = List.of(STEP_GROUPS, STEP_MEMBERS, STEP_DISCOVERY, STEP_PASSWORDS,
+            STEP_VAULT_ACCOUNTS);
+    /** Target setting: the connector's discovery filter (a LIKE pattern for databases); unset lists every login. */
+    public static final String DISCOVERY_FILTER = "discovery.filter";
+    static final String OPERATION_CREATE = "create-vault-account";
+
+    private final WorkflowJobs workflowJobs;
+    private final VaultStore store;
+    private final DirectoryStore directory;
+    private final RotationService rotation;
+    private final VaultSync vaultSync;
+
+    public MassOnboard(WorkflowJobs workflowJobs, VaultStore store, DirectoryStore directory, RotationService rotation,
+                       VaultSync vaultSync) {
+        this.workflowJobs = workflowJobs;
+        this.store = store;
+        this.directory = directory;
+        this.rotation = rotation;
+        this.vaultSync = vaultSync;
+    }
+
+    /** Declares the five recorded steps; the total grows as each step learns how many results it will give. */
+    public void plan(@Header("jobId") String jobId) {
+        workflowJobs.startSteps(jobId, STEPS);
+    }
+
+    /** Step 1: the wanted groups are created on the vault user target when missing; one result per group. */
+    public JobProgress createUserGroups(@Header("jobId") String jobId, @Header("dryRun") Boolean dryRun,
+                                        @Header("target") List<String> targets,
+                                        @Header("vaultUserTarget") String userTarget,
+                                        @Header("vaultTarget") String vaultTarget,
+                                        @Header("vaultTemplateId") String templateId,
+                                        @Header("vaultAssociationAttribute") String associationAttr,
+                                        @Header("vaultGroupAttribute") String groupAttr,
+                                        @Header("vaultLinkAttribute") String linkAttr,
+                                        @Header("actor") String actor) {
+        Map<String, Set<String>> wanted = wantedMembers(targets, vaultTarget, templateId, associationAttr, groupAttr, linkAttr);
+        addToTotal(jobId, wanted.size() * 2L);
+        JobProgress progress = null;
+        for (String group : wanted.keySet()) {
+            progress = record(jobId, STEP_GROUPS, dryRun, null, "group " + group,
+                    () -> directory.findGroup(group).isPresent()
+                            ? "group " + group + " already exists"
+                            : "would create user group " + group + " on vault user target '" + userTarget + "'",
+                    () -> directory.createGroupIfMissing(actor, userTarget, group, group)
+                            ? "created user group " + group + " on vault user target '" + userTarget + "'"
+                            : "group " + group + " already exists");
+        }
+        return progress;
+    }
+
+    /** Step 2: the associated users join the groups; one result per group naming who was added. */
+    public JobProgress addGroupMembers(@Header("jobId") String jobId, @Header("dryRun") Boolean dryRun,
+                                       @Header("target") List<String> targets,
+                                       @Header("vaultTarget") String vaultTarget,
+                                       @Header("vaultTemplateId") String templateId,
+                                       @Header("vaultAssociationAttribute") String associationAttr,
+                                       @Header("vaultGroupAttribute") String groupAttr,
+                                       @Header("vaultLinkAttribute") String linkAttr,
+                                       @Header("actor") String actor) {
+        Map<String, Set<String>> wanted = wantedMembers(targets, vaultTarget, templateId, associationAttr, groupAttr, linkAttr);
+        JobProgress progress = null;
+        for (Map.Entry<String, Set<String>> entry : wanted.entrySet()) {
+            String group = entry.getKey();
+            Set<String> users = entry.getValue();
+            progress = record(jobId, STEP_MEMBERS, dryRun, null, "group " + group,
+                    () -> users.isEmpty() ? "no user to add to " + group : "would add " + users + " to " + group,
+                    () -> addMembers(actor, group, users));
+        }
+        return progress;
+    }
+
+    private String addMembers(String actor, String group, Set<String> users) {
+        List<String> added = new ArrayList<>();
+        List<String> already = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        for (String user : users) {
+            try {
+                (directory.addMember(actor, group, user) ? added : already).add(user);
+            } catch (RuntimeException e) {
+                refused.add(user + " (" + e.getMessage() + ")");
+            }
+        }
+        String summary = "added to " + group + ": " + added + "; already members: " + already;
+        if (!refused.isEmpty()) {
+            throw new IllegalStateException(summary + "; not added: " + String.join(", ", refused));
+        }
+        return summary;
+    }
+
+    /**
+     * Step 3: discovery on every target, then a resync of the vault target; one result per target and one for the
+     * resync. Out: the ids of the accounts to onboard (in id order), which the batches then work through.
+     */
+    public List<String> discovery(@Header("jobId") String jobId, @Header("dryRun") Boolean dryRun,
+                                  @Header("target") List<String> targets,
+                                  @Header("vaultTarget") String vaultTarget,
+                                  @Header("vaultAssociationAttribute") String associationAttr,
+                                  @Header("vaultGroupAttribute") String groupAttr,
+                                  @Header("vaultLinkAttribute") String linkAttr,
+                                  @Header("actor") String actor) {
+        addToTotal(jobId, targets.size() + 1L);
+        for (String targetId : targets) {
+            Target target = store.findTarget(targetId).orElseThrow(() -> new IllegalStateException("unknown target '" + targetId + "'"));
+            String filter = target.setting(DISCOVERY_FILTER, null);
+            record(jobId, STEP_DISCOVERY, dryRun, targetId, "target " + targetId,
+                    () -> "would list the login accounts of target '" + targetId + "'"
+                            + (filter == null ? "" : " matching '" + filter + "'") + " through its admin account '"
+                            + target.adminAccountId() + "' and add the new ones to the vault",
+                    () -> discover(target, filter, actor));
+        }
+        record(jobId, STEP_DISCOVERY, dryRun, null, "vault target " + vaultTarget,
+                () -> "would rebuild access to the accounts of vault target '" + vaultTarget + "'",
+                () -> resync(actor, vaultTarget, associationAttr, groupAttr));
+        List<String> onboard = accountsToOnboard(targets, vaultTarget, linkAttr);
+        addToTotal(jobId, onboard.size() * 2L + 1);
+        return onboard;
+    }
+
+    private String discover(Target target, String filter, String actor) {
+        Set<String> known = new HashSet<>();
+        store.listAccounts(target.id()).forEach(a -> known.add(a.username()));
+        String adminUsername = target.adminAccountId() == null ? null
+                : store.findAccount(target.adminAccountId()).map(Account::username).orElse(null);
+        List<String> found = rotation.discover(target.id(), filter);
+        List<String> added = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        int alreadyKnown = 0;
+        for (String username : found) {
+            if (username.equals(adminUsername) || known.contains(username)) {
+                alreadyKnown++;
+                continue;
+            }
+            try {
+                UsernameRules.check(target.type(), username);
+            } catch (IllegalArgumentException e) {
+                skipped.add(printable(username) + " (" + e.getMessage() + ")");
+                continue;
+            }
+            String id = VaultTemplate.accountIdFor(target.id() + "." + username);
+            if (!id.matches(DirectoryStore.ID_REGEX) || store.findAccount(id).isPresent()) {
+                skipped.add(printable(username) + " (account id '" + printable(id) + "' is taken or unusable)");
+                continue;
+            }
+            store.upsertAccount(id, target.id(), username, CredentialType.PASSWORD, null,
+                    AuditRecord.of(actor, "DISCOVER", id, target.id(), null, "ADDED", "found by discovery"));
+            added.add(id);
+        }
+        String summary = "found " + found.size() + " login account(s) on '" + target.id() + "': " + added.size()
+                + " added to the vault, " + alreadyKnown + " already there";
+        return skipped.isEmpty() ? summary : summary + ", " + skipped.size() + " skipped: " + String.join("; ", skipped);
+    }
+
+    private String resync(String actor, String vaultTarget, String associationAttr, String groupAttr) {
+        ResyncResult r = directory.resync(actor, vaultTarget, associationAttr, groupAttr);
+        return "access to vault target '" + vaultTarget + "' rebuilt: " + r.added() + " added, " + r.removed()
+                + " removed, " + r.total() + " in all";
+    }
+
+    /** The batches of account ids to onboard, handed out until a cancel is requested. */
+    public Iterator<List<String>> batches(List<String> accountIds, @Header("jobId") String jobId,
+                                          @Header("batchSize") Integer batchSize) {
+        return workflowJobs.untilCancelled(jobId, BatchPlanner.batches(accountIds.iterator(), batchSize));
+    }
+
+    /** The target of an account (for the per-target concurrency limit and the result rows). */
+    public String targetOf(String accountId) {
+        return store.findAccount(accountId).map(Account::targetId)
+                .orElseThrow(() -> new io.rotor.vault.UnknownAccountException(accountId));
+    }
+
+    /**
+     * Step 6 for one backing account: the vault account from the template (linked; grouped and associated with
+     * the account's own group and association values on top of the template's), then the backing account's
+     * CURRENT password copied into it. Nothing is created when the backing account got no password in step 4–5.
+     */
+    public OperationResult createVaultAccount(String accountId, @Header("vaultTarget") String vaultTarget,
+                                              @Header("vaultTemplateId") String templateId,
+                                              @Header("vaultAssociationAttribute") String associationAttr,
+                                              @Header("vaultGroupAttribute") String groupAttr,
+                                              @Header("vaultLinkAttribute") String linkAttr,
+                                              @Header("actor") String actor) {
+        try {
+            if (!store.has(accountId, Slot.CURRENT)) {
+                return new OperationResult(accountId, OPERATION_CREATE, Outcome.FAILED, null,
+                        "no initial password was set on the target, so no vault account was created");
+            }
+            VaultAccountCreation creation = directory.createVaultAccountFromTemplate(actor, templateId, accountId,
+                    linkAttr, associationAttr, groupAttr, directory.attribute(accountId, associationAttr),
+                    directory.attribute(accountId, groupAttr));
+            OperationResult sync = vaultSync.syncLinked(accountId, vaultTarget, linkAttr, actor);
+            String detail = "vault account " + creation.account().id() + (creation.created() ? " created" : " already there")
+                    + " (linked through '" + linkAttr + "'); password: " + sync.detail();
+            return new OperationResult(accountId, OPERATION_CREATE, sync.success() ? Outcome.SUCCEEDED : Outcome.FAILED,
+                    null, detail);
+        } catch (RuntimeException e) {
+            return new OperationResult(accountId, OPERATION_CREATE, Outcome.FAILED, null, e.getMessage());
+        }
+    }
+
+    /** The end of step 6: one more resync, so that access reflects the vault accounts just created. */
+    public JobProgress finish(@Header("jobId") String jobId, @Header("dryRun") Boolean dryRun,
+                              @Header("vaultTarget") String vaultTarget,
+                              @Header("vaultAssociationAttribute") String associationAttr,
+                              @Header("vaultGroupAttribute") String groupAttr, @Header("actor") String actor) {
+        return record(jobId, STEP_VAULT_ACCOUNTS, dryRun, null, "vault target " + vaultTarget,
+                () -> "would rebuild access to the accounts of vault target '" + vaultTarget + "'",
+                () -> resync(actor, vaultTarget, associationAttr, groupAttr));
+    }
+
+    /** Dry run of one batch: per account and in order, what steps 4–5 and 6 would do, as PLANNED results. */
+    public JobProgress dryRunBatch(List<String> accountIds, @Header("jobId") String jobId,
+                                   @Header("vaultTemplateId") String templateId) {
+        List<JobResult> plan = new ArrayList<>(accountIds.size() * 2);
+        Instant now = Instant.now();
+        String pattern = directory.findTemplate(templateId).map(VaultTemplate::namePattern).orElse("?");
+        for (String accountId : accountIds) {
+            String targetId = targetOf(accountId);
+            plan.add(new JobResult(accountId, targetId, STEP_PASSWORDS, "PLANNED", true,
+                    "would generate an initial password from the account's policy and set it on target '" + targetId
+                            + "' through its admin account (rotation protocol)", now, now, 0L));
+        }
+        for (String accountId : accountIds) {
+            plan.add(new JobResult(accountId, null, STEP_VAULT_ACCOUNTS, "PLANNED", true,
+                    "would create a vault account named by template '" + templateId + "' (" + pattern
+                            + "), linked to it, holding the same password", now, now, 0L));
+        }
+        return workflowJobs.jobs().recordResults(jobId, plan);
+    }
+
+    /**
+     * Which users each group should have: the template's associated users join the template's groups, and each
+     * account's own associated users join that account's own groups — never more (an owner of one account does not
+     * thereby enter the template's groups, which open every onboarded account). Sorted, so runs are repeatable.
+     */
+    Map<String, Set<String>> wantedMembers(Collection<String> targets, String vaultTarget, String templateId,
+                                           String associationAttr, String groupAttr, String linkAttr) {
+        VaultTemplate template = directory.findTemplate(templateId)
+                .orElseThrow(() -> new IllegalStateException("unknown vault template '" + templateId + "'"));
+        List<String> templateUsers = template.defaults(associationAttr);
+        List<String> templateGroups = template.defaults(groupAttr);
+        Map<String, Set<String>> wanted = new TreeMap<>();
+        templateGroups.forEach(g -> wanted.computeIfAbsent(g, x -> new TreeSet<>()).addAll(templateUsers));
+        for (String accountId : accountsToOnboard(targets, vaultTarget, linkAttr)) {
+            List<String> users = directory.attribute(accountId, associationAttr);
+            directory.attribute(accountId, groupAttr).forEach(g -> wanted.computeIfAbsent(g, x -> new TreeSet<>()).addAll(users));
+        }
+        return wanted;
+    }
+
+    /** The accounts of the targets that no vault account links to yet, admin accounts left out, in id order. */
+    List<String> accountsToOnboard(Collection<String> targets, String vaultTarget, String linkAttr) {
+        Set<String> linked = new HashSet<>();
+        for (AccountLink link : directory.links(vaultTarget, linkAttr, targets)) {
+            linked.add(link.backingAccountId());
+        }
+        Set<String> admins = new HashSet<>();
+        store.listTargets().forEach(t -> {
+            if (t.adminAccountId() != null) {
+                admins.add(t.adminAccountId());
+            }
+        });
+        Set<String> onboard = new TreeSet<>();
+        for (String targetId : targets) {
+            for (Account account : store.listAccounts(targetId)) {
+                if (!linked.contains(account.id()) && !admins.contains(account.id())) {
+                    onboard.add(account.id());
+                }
+            }
+        }
+        return List.copyOf(onboard);
+    }
+
+    private void addToTotal(String jobId, long more) {
+        long total = workflowJobs.jobs().find(jobId).map(Job::total).orElse(0L);
+        workflowJobs.jobs().setTotal(jobId, total + more);
+    }
+
+    private JobProgress record(String jobId, String step, Boolean dryRun, String targetId, String subject,
+                               Supplier<String> plan, Supplier<String> action) {
+        Instant started = Instant.now();
+        JobResult result;
+        try {
+            result = Boolean.TRUE.equals(dryRun)
+                    ? new JobResult(null, targetId, step, "PLANNED", true, plan.get(), started, Instant.now(), null)
+                    : new JobResult(null, targetId, step, "SUCCEEDED", true, action.get(), started, Instant.now(), null);
+        } catch (RuntimeException e) {
+            result = new JobResult(null, targetId, step, "FAILED", false, subject + ": " + e.getMessage(),
+                    started, Instant.now(), null);
+        }
+        return workflowJobs.jobs().recordResult(jobId, result);
+    }
+
+    /** A discovered name as it may appear in a result: names are not secrets, but control characters are cut. */
+    private static String printable(String value) {
+        String clean = value.replaceAll("[^\\x20-\\x7e]", "?");
+        return clean.length() > 80 ? clean.substring(0, 80) + "..." : clean;
+    }
+}

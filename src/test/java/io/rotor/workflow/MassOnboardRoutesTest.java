@@ -1,0 +1,258 @@
+package io.rotor.workflow;
+
+import io.rotor.connector.ConnectorRegistry;
+import io.rotor.domain.Account;
+import io.rotor.domain.CredentialType;
+import io.rotor.domain.PasswordGenerator;
+import io.rotor.domain.Secret;
+import io.rotor.domain.Slot;
+import io.rotor.domain.Target;
+import io.rotor.domain.TlsMode;
+import io.rotor.domain.VaultTemplate;
+import io.rotor.domain.VaultUser;
+import io.rotor.vault.DirectoryStore;
+import io.rotor.vault.MasterKey;
+import io.rotor.vault.StoredCredential;
+import io.rotor.vault.Vault;
+import io.rotor.vault.VaultStore;
+import io.rotor.workflow.report.JobReportWriter;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The mass-onboard routes as shipped ({@code routes/mass-onboard*.camel.yaml}, {@code run-job}), loaded by Camel
+ * Main with the real vault, directory, job store and rotation protocol, and an in-memory target double that
+ * discovery lists: the six steps, a username discovery refuses, a second run that changes nothing, the dry run.
+ */
+class MassOnboardRoutesTest extends CamelMainTestSupport {
+    private static final int DISCOVERED = 70;
+    private static final String LINK = "backing_account";
+    private static final String OWNERS = "owners";
+    private static final String GROUPS = "groups";
+
+    private Path dataDir;
+    private Vault vault;
+    private VaultStore store;
+    private DirectoryStore directory;
+    private JobStore jobs;
+    private final FakeTarget target = new FakeTarget();
+
+    @Override
+    protected void configure(MainConfigurationProperties configuration) {
+        configuration.withRoutesIncludePattern("file:routes/*.camel.yaml");
+    }
+
+    @Override
+    protected String getPropertyPlaceholderLocations() {
+        return "file:config/application.properties";
+    }
+
+    @Override
+    protected Properties useOverridePropertiesWithPropertiesComponent() {
+        Properties overrides = new Properties();
+        overrides.setProperty("camel.server.enabled", "false");
+        overrides.setProperty("camel.management.enabled", "false");
+        overrides.setProperty("camel.metrics.enabled", "false");
+        return overrides;
+    }
+
+    @Override
+    protected void bindToRegistry(Registry registry) throws Exception {
+        dataDir = Files.createTempDirectory("rotor-onboard-");
+        vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 8);
+        store = vault.store();
+        directory = vault.directory();
+        ConnectorRegistry connectors = new ConnectorRegistry();
+        connectors.attach(context);
+        connectors.register(target);
+        RotationService rotation = new RotationService(store, connectors, new PasswordGenerator(), new RotorMetrics(),
+                Duration.ofMinutes(5), 3);
+        registry.bind("rotationService", rotation);
+        registry.bind("recoveryService", new RecoveryService(store, rotation));
+        registry.bind("accountQueries", new AccountQueries(store));
+        registry.bind("failureResults", new FailureResults(new RotorMetrics()));
+        registry.bind("tallies", new Tallies());
+        registry.bind("rotationDue", new io.rotor.schedule.RotationDue(store, java.time.ZoneOffset.UTC,
+                io.rotor.domain.RotationSchedule.none(), java.time.Clock.systemUTC()));
+        jobs = WorkflowBeans.bind(registry, vault, rotation, dataDir);
+
+        // the target with its admin account (the only account the vault knows there before onboarding)
+        store.upsertTarget(new Target("fleet", "fake", "localhost", 1, null, TlsMode.DISABLE, "fleet-admin", null,
+                Map.of(MassOnboard.DISCOVERY_FILTER, "app%")));
+        store.upsertAccount("fleet-admin", "fleet", "root", CredentialType.PASSWORD, null);
+        rotation.set("fleet-admin", secret("admin-secret"), true, "test");
+        target.passwords.put("root", "admin-secret");
+        for (int i = 0; i < DISCOVERED; i++) {
+            target.passwords.put("app%02d".formatted(i), "unknown-" + i);
+        }
+        target.passwords.put("bad;name", "x"); // a name Rotor refuses: discovery skips it and says why
+        // one account already in the vault, not yet onboarded, with its own group and owner
+        store.upsertAccount("fleet.dba", "fleet", "dba", CredentialType.PASSWORD, null);
+        target.passwords.put("dba", "dba-old");
+        directory.ensureVaultTarget("test", "vault");
+        directory.ensureUserTarget("test", "staff");
+        directory.upsertUser("test", new VaultUser("alice", "staff", "alice", "Alice", false));
+        directory.upsertUser("test", new VaultUser("bob", "staff", "bob", "Bob", false));
+        directory.setAttribute("test", "fleet.dba", GROUPS, List.of("dba"));
+        directory.setAttribute("test", "fleet.dba", OWNERS, List.of("bob"));
+        directory.upsertTemplate("test", new VaultTemplate("tpl", "vault", "{target}-{username}",
+                Map.of(GROUPS, List.of("ops"), OWNERS, List.of("alice"))));
+    }
+
+    private static Secret secret(String value) {
+        return Secret.fromUtf8(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void closeVault() {
+        if (vault != null) {
+            vault.close();
+        }
+        io.rotor.it.TestDirs.delete(dataDir);
+    }
+
+    private Job newJob(boolean dryRun) {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("target", List.of("fleet"));
+        parameters.put("vaultUserTarget", "staff");
+        parameters.put("vaultTarget", "vault");
+        parameters.put("vaultAssociationAttribute", OWNERS);
+        parameters.put("vaultGroupAttribute", GROUPS);
+        parameters.put("vaultLinkAttribute", LINK);
+        parameters.put("vaultTemplateId", "tpl");
+        parameters.put("batchSize", 32);
+        return jobs.create(new NewJob(MassOnboard.WORKFLOW, parameters, dryRun, false, "api:token:test"));
+    }
+
+    private Job run(Job job) {
+        return template.requestBodyAndHeader("direct:mass-onboard", null, "jobId", job.id(), Job.class);
+    }
+
+    private String current(String accountId) {
+        try (StoredCredential c = store.read(accountId, Slot.CURRENT).orElseThrow()) {
+            return c.secret().reveal();
+        }
+    }
+
+    @Test
+    void theSixStepsOnboardEveryDiscoveredAccountWithAVaultAccountThatHoldsItsNewPassword() {
+        Job job = run(newJob(false));
+
+        // groups ops (template) and dba (the account's own): 2 + 2 results; discovery: 1 target + 1 resync;
+        // 71 accounts x 2; the final resync
+        assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(job.total()).isEqualTo(4 + 2 + 2L * (DISCOVERED + 1) + 1);
+        assertThat(job.done()).isEqualTo(job.total());
+        assertThat(jobs.steps(job.id())).extracting(JobStep::name).containsExactlyElementsOf(MassOnboard.STEPS);
+
+        // steps 1 and 2: both groups exist on the user target; alice (the template's owner) is in the template's
+        // group ops
+        assertThat(directory.listGroups("staff")).extracting(g -> g.id()).containsExactly("dba", "ops");
+        assertThat(directory.members("ops")).extracting(VaultUser::id).containsExactly("alice");
+        // an account's own owners join only its own groups: bob gets no way into the template's group ops
+        assertThat(directory.members("dba")).extracting(VaultUser::id).containsExactly("bob");
+        // step 3: discovery added the 70 new accounts, not the admin, not the refused name
+        assertThat(store.listAccounts("fleet")).hasSize(DISCOVERED + 2);
+        assertThat(store.listAccounts("fleet")).extracting(Account::username).doesNotContain("bad;name");
+        assertThat(jobs.results(job.id(), 0, 1000)).filteredOn(r -> r.step().equals(MassOnboard.STEP_DISCOVERY))
+                .extracting(JobResult::reason).anySatisfy(reason -> assertThat(reason)
+                        .startsWith("found 73 login account(s) on 'fleet': 70 added to the vault, 2 already there, 1 skipped: bad;name")
+                        .contains("semicolon"));
+        // steps 4-6: every account has a new password on the target, its CURRENT, and a linked vault account
+        for (int i = 0; i < DISCOVERED; i++) {
+            String username = "app%02d".formatted(i);
+            String id = "fleet." + username;
+            assertThat(target.passwords.get(username)).isNotEqualTo("unknown-" + i).isEqualTo(current(id));
+            String vaultId = "fleet-" + username;
+            assertThat(current(vaultId)).isEqualTo(current(id));
+            assertThat(directory.attribute(vaultId, LINK)).containsExactly(id);
+            assertThat(directory.attribute(vaultId, GROUPS)).containsExactly("ops");
+            assertThat(directory.attribute(vaultId, OWNERS)).containsExactly("alice");
+        }
+        assertThat(target.passwords.get("dba")).isNotEqualTo("dba-old").isEqualTo(current("fleet-dba"));
+        assertThat(directory.attribute("fleet-dba", GROUPS)).containsExactly("dba", "ops");
+        assertThat(directory.attribute("fleet-dba", OWNERS)).containsExactly("alice", "bob");
+        // the admin account was neither reset nor given a vault account
+        assertThat(target.passwords.get("root")).isEqualTo("admin-secret");
+        assertThat(directory.linkedVaultAccounts("vault", LINK, "fleet-admin")).isEmpty();
+        // the final resync: access reflects the new accounts
+        assertThat(directory.accessibleAccounts("alice")).hasSize(DISCOVERED + 1);
+        assertThat(directory.accessibleAccounts("bob")).extracting(Account::id).containsExactly("fleet-dba");
+        assertThat(store.accountsWithPending()).isEmpty();
+    }
+
+    @Test
+    void aSecondRunFindsNothingToOnboardAndChangesNoPassword() {
+        run(newJob(false));
+        Map<String, String> after = new HashMap<>(target.passwords);
+
+        Job again = run(newJob(false));
+
+        assertThat(again.status()).isEqualTo(JobStatus.SUCCEEDED);
+        // nothing left to onboard: only the template's group ops is wanted, then discovery, resync and the last resync
+        assertThat(again.total()).isEqualTo(2 + 2 + 1);
+        assertThat(target.passwords).isEqualTo(after);
+        assertThat(jobs.results(again.id(), 0, 100)).filteredOn(r -> r.step().equals(MassOnboard.STEP_GROUPS))
+                .extracting(JobResult::reason).containsExactly("group ops already exists");
+    }
+
+    @Test
+    void aFailedPasswordSetCreatesNoVaultAccountAndMakesTheJobPartial() {
+        store.upsertAccount("fleet.ghost", "fleet", "ghost", CredentialType.PASSWORD, "no-such-policy");
+
+        Job job = run(newJob(false));
+
+        assertThat(job.status()).isEqualTo(JobStatus.PARTIAL);
+        assertThat(jobs.results(job.id(), 0, 1000)).filteredOn(r -> !r.success())
+                .extracting(JobResult::accountId, JobResult::step)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("fleet.ghost", MassOnboard.STEP_PASSWORDS),
+                        org.assertj.core.groups.Tuple.tuple("fleet.ghost", MassOnboard.STEP_VAULT_ACCOUNTS));
+        assertThat(directory.linkedVaultAccounts("vault", LINK, "fleet.ghost")).isEmpty();
+        assertThat(store.accountsWithPending()).isEmpty();
+    }
+
+    @Test
+    void aDryRunRecordsThePlanAndTouchesNothing() {
+        Job job = run(newJob(true));
+
+        assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(jobs.results(job.id(), 0, 100)).extracting(JobResult::outcome).containsOnly("PLANNED");
+        assertThat(jobs.results(job.id(), 0, 100)).extracting(JobResult::step).containsExactly(
+                MassOnboard.STEP_GROUPS, MassOnboard.STEP_GROUPS, MassOnboard.STEP_MEMBERS, MassOnboard.STEP_MEMBERS,
+                MassOnboard.STEP_DISCOVERY, MassOnboard.STEP_DISCOVERY, MassOnboard.STEP_PASSWORDS,
+                MassOnboard.STEP_VAULT_ACCOUNTS, MassOnboard.STEP_VAULT_ACCOUNTS);
+        assertThat(directory.listGroups("staff")).isEmpty();
+        assertThat(store.listAccounts("fleet")).hasSize(2);
+        assertThat(store.listAccounts("vault")).isEmpty();
+        assertThat(target.passwords.get("dba")).isEqualTo("dba-old");
+    }
+
+    @Test
+    void aJobQueuedOnSedaRunsThroughRunJob() {
+        NotifyBuilder done = new NotifyBuilder(context).fromRoute("run-job")
+                .filter(e -> e.getProperty(org.apache.camel.Exchange.SPLIT_INDEX) == null).whenDone(1).create();
+        Job job = newJob(false);
+
+        template.sendBodyAndHeaders("seda:run-job", null, Map.of("jobId", job.id(), "workflow", MassOnboard.WORKFLOW));
+
+        assertThat(done.matches(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(jobs.find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.SUCCEEDED);
+    }
+}
