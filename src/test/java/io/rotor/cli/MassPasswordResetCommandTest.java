@@ -145,4 +145,40 @@ class MassPasswordResetCommandTest {
                 .contains("\"userToOffboard\":\"alice\"").contains("\"userToInherit\":\"bob\"")
                 .contains("\"vaultAssociationAttribute\":\"owners\"");
     }
+
+    @Test
+    void massOnboardSendsExactlyTheSeedsFlagsAndExitsWithTheJobsVerdict() throws Exception {
+        String base = serve(202, "{\"jobId\": \"j-1\", \"status\": \"QUEUED\"}", "PARTIAL");
+        CommandLine commandLine = new CommandLine(new MassOnboardCommand());
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+
+        int exit = commandLine.execute("--target", "pg", "my", "--vault-user-target", "staff", "--vault-target", "vault",
+                "--vault-association-attribute", "owners", "--vault-group-attribute", "groups",
+                "--vault-link-attribute", "backing_account", "--vault-template-id", "tpl", "--base-url", base,
+                "--username", "ops", "--password", "service-pw-123", "--batch-size", "64", "--report");
+
+        assertThat(exit).as(err.toString()).isEqualTo(ExitCodes.PARTIAL);
+        assertThat(requests.get(0)).startsWith("POST /api/v1/workflows/mass-onboard Basic ")
+                .contains("\"target\":[\"pg\",\"my\"]").contains("\"vaultUserTarget\":\"staff\"")
+                .contains("\"vaultGroupAttribute\":\"groups\"").contains("\"vaultTemplateId\":\"tpl\"")
+                .contains("\"batchSize\":64").contains("\"report\":true").doesNotContain("service-pw-123");
+    }
+
+    @Test
+    void massOnboardRefusesBatchSize31AndSendsNothing() throws Exception {
+        String base = serve(202, "{\"jobId\": \"j-1\", \"status\": \"QUEUED\"}", "SUCCEEDED");
+        CommandLine commandLine = new CommandLine(new MassOnboardCommand());
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+
+        int exit = commandLine.execute("--target", "pg", "--vault-user-target", "staff", "--vault-target", "vault",
+                "--vault-association-attribute", "owners", "--vault-group-attribute", "groups",
+                "--vault-link-attribute", "backing_account", "--vault-template-id", "tpl", "--base-url", base,
+                "--username", "ops", "--password", "service-pw-123", "--batch-size", "31");
+
+        assertThat(exit).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--batch-size must be at least 32 (got 31)");
+        assertThat(requests).isEmpty();
+    }
 }
