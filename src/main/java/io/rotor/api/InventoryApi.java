@@ -40,27 +40,33 @@ public class InventoryApi {
     // ---------------------------------------------------------------- policies
 
     public List<Views.PolicyView> listPolicies() {
-        return vault.listPolicies().stream().map(Views.PolicyView::of).toList();
+        Map<String, io.rotor.domain.RotationSchedule> schedules = vault.rotationSchedules();
+        return vault.listPolicies().stream().map(p -> Views.PolicyView.of(p, schedules.get(p.id()))).toList();
     }
 
     public Views.PolicyView getPolicy(String id) {
-        return Views.PolicyView.of(vault.findPolicy(checkPathId(id)).orElseThrow(() -> unknown("policy", id)));
+        PasswordPolicy policy = vault.findPolicy(checkPathId(id)).orElseThrow(() -> unknown("policy", id));
+        return Views.PolicyView.of(policy, vault.rotationSchedules().get(policy.id()));
     }
 
     public Views.PolicyView createPolicy(JsonNode body, Principal by) {
-        PasswordPolicy policy = checked(() -> InventoryLoader.checkPolicy(body));
+        InventoryLoader.ScheduledPolicy checked = checked(() -> InventoryLoader.checkPolicyWithSchedule(body));
+        PasswordPolicy policy = checked.policy();
         if (vault.findPolicy(policy.id()).isPresent()) {
             throw exists("policy", policy.id());
         }
         vault.upsertPolicy(policy, audit(by, "POLICY_CREATE", null, null, "policy '" + policy.id() + "'"));
-        return Views.PolicyView.of(policy);
+        vault.setRotationSchedule(policy.id(), checked.schedule());
+        return Views.PolicyView.of(policy, checked.schedule());
     }
 
     public Views.PolicyView updatePolicy(String id, JsonNode body, Principal by) {
         vault.findPolicy(checkPathId(id)).orElseThrow(() -> unknown("policy", id));
-        PasswordPolicy policy = checked(() -> InventoryLoader.checkPolicy(withPathId(body, id)));
+        InventoryLoader.ScheduledPolicy checked = checked(() -> InventoryLoader.checkPolicyWithSchedule(withPathId(body, id)));
+        PasswordPolicy policy = checked.policy();
         vault.upsertPolicy(policy, audit(by, "POLICY_UPDATE", null, null, "policy '" + id + "'"));
-        return Views.PolicyView.of(policy);
+        vault.setRotationSchedule(policy.id(), checked.schedule());
+        return Views.PolicyView.of(policy, checked.schedule());
     }
 
     public void deletePolicy(String id, Principal by) {

@@ -40,10 +40,25 @@ public final class Views {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PolicyView(String id, Integer minLength, Integer maxLength, Integer minUpper, Integer minLower,
                              Integer minDigit, Integer minSymbol, String symbols, String excluded,
-                             Boolean notContainUsername) {
+                             Boolean notContainUsername, RotationView rotation) {
         static PolicyView of(PasswordPolicy p) {
+            return of(p, null);
+        }
+
+        static PolicyView of(PasswordPolicy p, io.rotor.domain.RotationSchedule schedule) {
             return new PolicyView(p.id(), p.minLength(), p.maxLength(), p.minUpper(), p.minLower(), p.minDigit(),
-                    p.minSymbol(), p.symbols(), p.excluded(), p.notContainUsername());
+                    p.minSymbol(), p.symbols(), p.excluded(), p.notContainUsername(), RotationView.of(schedule));
+        }
+    }
+
+    /** A policy's rotation schedule as the inventory file writes it; absent when the policy has none. */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record RotationView(String interval, String cron, String window, Boolean manualOnly) {
+        static RotationView of(io.rotor.domain.RotationSchedule s) {
+            if (s == null || (!s.manualOnly() && s.interval() == null && s.cron() == null && s.window() == null)) {
+                return null;
+            }
+            return new RotationView(s.intervalText(), s.cron(), s.window(), s.manualOnly() ? Boolean.TRUE : null);
         }
     }
 

@@ -140,11 +140,21 @@ public final class InventoryLoader {
      * @throws InventoryException whose lines read {@code field 'maxLength': ...}
      */
     public static PasswordPolicy checkPolicy(JsonNode entry) {
+        return checkPolicyWithSchedule(entry).policy();
+    }
+
+    /** A policy with its rotation schedule ({@link RotationSchedule#none()} without a {@code rotation} section). */
+    public record ScheduledPolicy(PasswordPolicy policy, RotationSchedule schedule) {
+    }
+
+    /** Checks one policy given on its own, its {@code rotation} section included, with the file's messages. */
+    public static ScheduledPolicy checkPolicyWithSchedule(JsonNode entry) {
         Run run = new Run(null);
         Item<PolicyEntry> item = run.single(entry, PolicyEntry.class);
         PasswordPolicy policy = item == null ? null : run.policy(item);
+        RotationSchedule schedule = item == null ? null : run.schedule(item);
         run.throwIfProblems();
-        return policy;
+        return new ScheduledPolicy(policy, schedule);
     }
 
     /**

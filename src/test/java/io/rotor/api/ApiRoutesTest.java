@@ -251,7 +251,7 @@ class ApiRoutesTest extends CamelMainTestSupport {
                 endpoints.add(new String[]{verb.asVerb().toUpperCase(Locale.ROOT), path.replace("{id}", "acct-1")});
             }
         }
-        assertThat(endpoints).as("targets, policies, accounts (5 each), 6 operations, audit, 2 workflows, 5 job endpoints").hasSize(29);
+        assertThat(endpoints).as("targets, policies, accounts (5 each), 6 operations, audit, 3 workflows, 5 job endpoints").hasSize(30);
         String before = state();
 
         for (String[] endpoint : endpoints) {
@@ -580,6 +580,35 @@ class ApiRoutesTest extends CamelMainTestSupport {
                 400, "INVALID_FIELD", "field 'minLength': must be a whole number");
 
         assertThat(state()).isEqualTo(before);
+    }
+
+    @Test
+    void aPolicysRotationScheduleIsWrittenAndReadThroughTheApi() throws Exception {
+        String admin = bearer(adminToken);
+        HttpResponse<String> created = call("POST", "/api/v1/policies", admin, """
+                {"id": "nightly", "minLength": 24, "rotation": {"cron": "0 0 2 * * ?", "window": "01:00-05:00"}}""");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(json(created).get("rotation").get("cron").asText()).isEqualTo("0 0 2 * * ?");
+        assertThat(store.rotationSchedules().get("nightly").window()).isEqualTo("01:00-05:00");
+
+        HttpResponse<String> replaced = call("PUT", "/api/v1/policies/nightly", admin, """
+                {"minLength": 24, "rotation": {"interval": "P30D"}}""");
+        assertThat(replaced.statusCode()).as(replaced.body()).isEqualTo(200);
+        JsonNode read = json(call("GET", "/api/v1/policies/nightly", bearer(auditorToken), null));
+        assertThat(read.get("rotation").get("interval").asText()).isEqualTo("PT720H");
+        assertThat(read.get("rotation").has("cron")).isFalse();
+        assertThat(store.rotationSchedules().get("nightly").interval()).isEqualTo(Duration.ofDays(30));
+
+        String before = state();
+        assertError(call("PUT", "/api/v1/policies/nightly", admin, """
+                {"minLength": 24, "rotation": {"interval": "P30D", "cron": "0 0 2 * * ?"}}"""), 400, "INVALID_FIELD", "rotation");
+        assertError(call("POST", "/api/v1/policies", admin, """
+                {"id": "p2", "rotation": {"window": "25:00-26:00", "interval": "P1D"}}"""), 400, "INVALID_FIELD", "rotation.window");
+        assertThat(state()).isEqualTo(before);
+        assertThat(store.rotationSchedules().get("nightly").interval()).isEqualTo(Duration.ofDays(30));
+
+        assertThat(call("PUT", "/api/v1/policies/nightly", admin, "{\"minLength\": 24}").statusCode()).isEqualTo(200);
+        assertThat(json(call("GET", "/api/v1/policies/nightly", admin, null)).has("rotation")).as("PUT replaces: no schedule").isFalse();
     }
 
     @Test

@@ -93,7 +93,9 @@ class MassPasswordResetRoutesTest extends CamelMainTestSupport {
         registry.bind("jobStore", jobs);
         registry.bind("workflowJobs", workflowJobs);
         registry.bind("perTargetLimiter", new PerTargetLimiter(2, Map.of()));
-        registry.bind("vaultSync", new VaultSync(store, vault.directory(), rotation));
+        VaultSync vaultSync = new VaultSync(store, vault.directory(), rotation);
+        registry.bind("vaultSync", vaultSync);
+        registry.bind("massOnboard", new MassOnboard(workflowJobs, store, vault.directory(), rotation, vaultSync));
         registry.bind("massPasswordReset", new MassPasswordReset(workflowJobs, new BatchPlanner(vault.dataSource()),
                 store, vault.directory()));
         registry.bind("singleUserOffboard", new SingleUserOffboard(workflowJobs, vault.directory()));
