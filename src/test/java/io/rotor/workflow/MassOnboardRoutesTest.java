@@ -16,10 +16,14 @@ import io.rotor.vault.StoredCredential;
 import io.rotor.vault.Vault;
 import io.rotor.vault.VaultStore;
 import io.rotor.workflow.report.JobReportWriter;
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.apache.camel.test.main.junit5.Configure;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +35,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,7 +44,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Main with the real vault, directory, job store and rotation protocol, and an in-memory target double that
  * discovery lists: the six steps, a username discovery refuses, a second run that changes nothing, the dry run.
  */
-class MassOnboardRoutesTest extends CamelMainTestSupport {
+@CamelMainTest(propertyPlaceholderLocations = "file:config/application.properties",
+        properties = {"camel.server.enabled=false", "camel.management.enabled=false", "camel.metrics.enabled=false"})
+class MassOnboardRoutesTest {
     private static final int DISCOVERED = 70;
     private static final String LINK = "backing_account";
     private static final String OWNERS = "owners";
@@ -54,27 +59,23 @@ class MassOnboardRoutesTest extends CamelMainTestSupport {
     private JobStore jobs;
     private final FakeTarget target = new FakeTarget();
 
-    @Override
-    protected void configure(MainConfigurationProperties configuration) {
+    @BeanInject
+    CamelContext context;
+    private ProducerTemplate template;
+
+    /** The shipped YAML routes, and the beans they call bound before they start. */
+    @Configure
+    void configure(MainConfigurationProperties configuration) {
         configuration.withRoutesIncludePattern("file:routes/*.camel.yaml");
+        configuration.addConfiguration(new org.apache.camel.CamelConfiguration() {
+            @Override
+            public void configure(CamelContext camelContext) throws Exception {
+                bindToRegistry(camelContext, camelContext.getRegistry());
+            }
+        });
     }
 
-    @Override
-    protected String getPropertyPlaceholderLocations() {
-        return "file:config/application.properties";
-    }
-
-    @Override
-    protected Properties useOverridePropertiesWithPropertiesComponent() {
-        Properties overrides = new Properties();
-        overrides.setProperty("camel.server.enabled", "false");
-        overrides.setProperty("camel.management.enabled", "false");
-        overrides.setProperty("camel.metrics.enabled", "false");
-        return overrides;
-    }
-
-    @Override
-    protected void bindToRegistry(Registry registry) throws Exception {
+    private void bindToRegistry(CamelContext context, Registry registry) throws Exception {
         dataDir = Files.createTempDirectory("rotor-onboard-");
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 8);
         store = vault.store();
@@ -120,6 +121,13 @@ class MassOnboardRoutesTest extends CamelMainTestSupport {
         return Secret.fromUtf8(value.getBytes(StandardCharsets.UTF_8));
     }
 
+    private ProducerTemplate template() {
+        if (template == null) {
+            template = context.createProducerTemplate();
+        }
+        return template;
+    }
+
     @AfterEach
     void closeVault() {
         if (vault != null) {
@@ -142,7 +150,7 @@ class MassOnboardRoutesTest extends CamelMainTestSupport {
     }
 
     private Job run(Job job) {
-        return template.requestBodyAndHeader("direct:mass-onboard", null, "jobId", job.id(), Job.class);
+        return template().requestBodyAndHeader("direct:mass-onboard", null, "jobId", job.id(), Job.class);
     }
 
     private String current(String accountId) {
@@ -250,7 +258,7 @@ class MassOnboardRoutesTest extends CamelMainTestSupport {
                 .filter(e -> e.getProperty(org.apache.camel.Exchange.SPLIT_INDEX) == null).whenDone(1).create();
         Job job = newJob(false);
 
-        template.sendBodyAndHeaders("seda:run-job", null, Map.of("jobId", job.id(), "workflow", MassOnboard.WORKFLOW));
+        template().sendBodyAndHeaders("seda:run-job", null, Map.of("jobId", job.id(), "workflow", MassOnboard.WORKFLOW));
 
         assertThat(done.matches(60, TimeUnit.SECONDS)).isTrue();
         assertThat(jobs.find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.SUCCEEDED);
