@@ -105,9 +105,20 @@ public final class Engine implements AutoCloseable {
         return locations;
     }
 
+    /**
+     * The workflow routes: {@code ./routes/*.camel.yaml} and {@code ./routes/*.java} (Java DSL route builders,
+     * compiled when the engine starts) when {@code ./routes} exists, otherwise the YAML set in the jar.
+     */
     static String routesPattern() {
-        Path routes = Path.of("routes");
-        return Files.isDirectory(routes) ? "file:" + routes.toAbsolutePath() + "/*.camel.yaml" : "classpath:routes/*.camel.yaml";
+        return routesPattern(Path.of("routes"));
+    }
+
+    static String routesPattern(Path routes) {
+        if (!Files.isDirectory(routes)) {
+            return "classpath:routes/*.camel.yaml";
+        }
+        String dir = "file:" + routes.toAbsolutePath();
+        return dir + "/*.camel.yaml," + dir + "/*.java";
     }
 
     /**
