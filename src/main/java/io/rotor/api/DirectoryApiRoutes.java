@@ -218,8 +218,12 @@ public class DirectoryApiRoutes extends RouteBuilder {
 
     /** The body, or null when none was sent. */
     private static JsonNode optionalBody(Exchange e) {
-        byte[] bytes = e.getIn().getBody(byte[].class);
-        return bytes == null || bytes.length == 0 ? null : body(e);
+        byte[] bytes = e.getIn().getBody(byte[].class); // read once: the body may be a stream
+        if (bytes == null || bytes.length == 0) {
+            return null;
+        }
+        ApiJson.requireJson(e.getIn().getHeader(Exchange.CONTENT_TYPE, String.class));
+        return ApiJson.readObject(bytes);
     }
 
     private static Principal principal(Exchange e) {
