@@ -144,10 +144,9 @@ public class DirectoryApi {
 
     public UserView createUser(JsonNode body, Principal by) {
         VaultUser user = userBody(new Body(body, "id", "userTarget", "login", "displayName", "disabled"), null);
-        if (directory.findUser(user.id()).isPresent()) {
+        if (!directory.createUser(by.actor(), user)) {
             throw exists("user", user.id());
         }
-        directory.upsertUser(by.actor(), user);
         return getUser(user.id());
     }
 
@@ -216,6 +215,7 @@ public class DirectoryApi {
         String userTarget = b.text("userTarget", true);
         String name = b.text("name", true);
         requireUserTarget(false, userTarget);
+        // an id taken on another user target is ALREADY_EXISTS too (the store would say CONFLICT)
         if (directory.findGroup(id).isPresent() || !directory.createGroupIfMissing(by.actor(), userTarget, id, name)) {
             throw exists("user group", id);
         }
@@ -276,10 +276,9 @@ public class DirectoryApi {
 
     public TemplateView createTemplate(JsonNode body, Principal by) {
         VaultTemplate template = templateBody(new Body(body, "id", "vaultTarget", "namePattern", "attributes"), null);
-        if (directory.findTemplate(template.id()).isPresent()) {
+        if (!directory.createTemplate(by.actor(), template)) {
             throw exists("template", template.id());
         }
-        directory.upsertTemplate(by.actor(), template);
         return getTemplate(template.id());
     }
 

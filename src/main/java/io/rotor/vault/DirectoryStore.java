@@ -132,6 +132,19 @@ public final class DirectoryStore {
      * @return true when the user was created, false when an existing one was updated (or already equal)
      */
     public boolean upsertUser(String actor, VaultUser user) {
+        return writeUser(actor, user, false);
+    }
+
+    /**
+     * Creates a user only when its id is free, checked in the same transaction as the insert (the API's POST).
+     *
+     * @return false, changing nothing, when a user with that id exists
+     */
+    public boolean createUser(String actor, VaultUser user) {
+        return writeUser(actor, user, true);
+    }
+
+    private boolean writeUser(String actor, VaultUser user, boolean createOnly) {
         if (user == null) {
             throw new InvalidFieldException("user", "is required");
         }
@@ -142,6 +155,9 @@ public final class DirectoryStore {
         return inTransaction(c -> {
             requireTarget(c, "user.userTargetId", user.userTargetId(), USER_TARGET_TYPE);
             Optional<VaultUser> existing = user(c, user.id());
+            if (createOnly && existing.isPresent()) {
+                return false;
+            }
             if (existing.isPresent() && !existing.get().userTargetId().equals(user.userTargetId())) {
                 throw new ConflictException("user '" + user.id() + "' belongs to user target '"
                         + existing.get().userTargetId() + "', not '" + user.userTargetId() + "'");
@@ -585,6 +601,19 @@ public final class DirectoryStore {
      * @return true when the template was created
      */
     public boolean upsertTemplate(String actor, VaultTemplate template) {
+        return writeTemplate(actor, template, false);
+    }
+
+    /**
+     * Creates a template only when its id is free, checked in the same transaction as the insert (the API's POST).
+     *
+     * @return false, changing nothing, when a template with that id exists
+     */
+    public boolean createTemplate(String actor, VaultTemplate template) {
+        return writeTemplate(actor, template, true);
+    }
+
+    private boolean writeTemplate(String actor, VaultTemplate template, boolean createOnly) {
         if (template == null) {
             throw new InvalidFieldException("template", "is required");
         }
@@ -602,6 +631,9 @@ public final class DirectoryStore {
         return inTransaction(c -> {
             requireTarget(c, "template.vaultTargetId", template.vaultTargetId(), VAULT_TARGET_TYPE);
             Optional<VaultTemplate> existing = template(c, template.id());
+            if (createOnly && existing.isPresent()) {
+                return false;
+            }
             if (existing.isPresent() && existing.get().equals(template)) {
                 return false;
             }

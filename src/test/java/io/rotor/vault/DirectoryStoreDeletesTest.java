@@ -161,4 +161,17 @@ class DirectoryStoreDeletesTest {
         assertThat(dir.deleteTemplate(A, "t2")).isFalse();
         assertThat(audited("TEMPLATE_DELETE")).isEqualTo(1);
     }
+
+    @Test
+    void createOnlyWritesRefuseAnExistingIdWithoutChangingIt() {
+        assertThat(dir.createUser(A, new VaultUser("alice", "people", "alice-new", "x", true))).isFalse();
+        assertThat(dir.findUser("alice").orElseThrow()).isEqualTo(new VaultUser("alice", "people", "alice", null, false));
+        assertThat(dir.createUser(A, new VaultUser("carol", "people", "carol", null, false))).isTrue();
+        assertThat(dir.findUser("carol")).isPresent();
+
+        VaultTemplate first = new VaultTemplate("t1", "pam", "{account}", Map.of());
+        assertThat(dir.createTemplate(A, first)).isTrue();
+        assertThat(dir.createTemplate(A, new VaultTemplate("t1", "pam", "x-{account}", Map.of()))).isFalse();
+        assertThat(dir.findTemplate("t1").orElseThrow()).isEqualTo(first);
+    }
 }
