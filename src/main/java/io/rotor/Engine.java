@@ -54,6 +54,7 @@ public final class Engine implements AutoCloseable {
         if (serve) {
             // the REST API (Java DSL) only where HTTP is served; it hands off to the workflows' direct: routes
             main.configure().addRoutesBuilder(new io.rotor.api.ApiRoutes());
+            main.configure().addRoutesBuilder(new io.rotor.api.DirectoryApiRoutes());
             main.configure().addRoutesBuilder(new io.rotor.api.ApiV2Routes());
             main.addMainListener(new MainListenerSupport() {
                 @Override

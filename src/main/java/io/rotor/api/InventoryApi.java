@@ -32,9 +32,16 @@ public class InventoryApi {
     static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
 
     private final VaultStore vault;
+    /** For the vault's own views (types vault, vault-users); null: such targets are refused like unknown types. */
+    private final io.rotor.vault.DirectoryStore directory;
 
     public InventoryApi(VaultStore vault) {
+        this(vault, null);
+    }
+
+    public InventoryApi(VaultStore vault, io.rotor.vault.DirectoryStore directory) {
         this.vault = vault;
+        this.directory = directory;
     }
 
     // ---------------------------------------------------------------- policies
@@ -86,6 +93,9 @@ public class InventoryApi {
     }
 
     public Views.TargetView createTarget(JsonNode body, Principal by) {
+        if (directory != null && DirectoryApi.declaresViewTarget(body)) {
+            return new DirectoryApi(vault, directory).createViewTarget(body, by);
+        }
         Target target = checked(() -> InventoryLoader.checkTarget(body, policyIds(), accountTargets()));
         if (vault.findTarget(target.id()).isPresent()) {
             throw exists("target", target.id());
@@ -96,6 +106,10 @@ public class InventoryApi {
 
     public Views.TargetView updateTarget(String id, JsonNode body, Principal by) {
         Target old = vault.findTarget(checkPathId(id)).orElseThrow(() -> unknown("target", id));
+        if (io.rotor.vault.DirectoryStore.isVaultView(old.type()) || DirectoryApi.declaresViewTarget(body)) {
+            throw ApiException.badRequest("INVALID_FIELD", "field 'type': a target of type 'vault' or 'vault-users' is a"
+                    + " view onto the vault with nothing to change; it is neither replaced nor made from another type");
+        }
         Target target = checked(() -> InventoryLoader.checkTarget(withPathId(body, id), policyIds(), accountTargets()));
         if (!target.type().equals(old.type()) && !vault.listAccounts(id).isEmpty()) {
             throw ApiException.badRequest("INVALID_FIELD", "field 'type': cannot be changed while the target has"

@@ -9,9 +9,9 @@ import java.util.Set;
  * inventory.
  */
 public enum Permission {
-    /** GET targets, policies, accounts (never a secret). */
+    /** GET targets, policies, accounts and the directory (users, groups, templates, attributes; never a secret). */
     READ_INVENTORY(Role.ADMIN, Role.OPERATOR, Role.AUDITOR),
-    /** POST / PUT / DELETE targets, policies, accounts. */
+    /** POST / PUT / DELETE targets, policies, accounts and the directory; resync a vault target. */
     WRITE_INVENTORY(Role.ADMIN),
     /** rotate, verify, reconcile, set, checkin. */
     OPERATE(Role.ADMIN, Role.OPERATOR),

@@ -22,6 +22,10 @@ public final class Views {
     public record TargetView(String id, String type, String host, Integer port, String database, String tls,
                              String policy, String adminAccount, Map<String, String> settings) {
         static TargetView of(Target t) {
+            if (io.rotor.vault.DirectoryStore.isVaultView(t.type())) {
+                // a view onto the vault: no host, port or TLS; settings hold the last resync's attribute names
+                return new TargetView(t.id(), t.type(), null, null, null, null, null, null, t.settings());
+            }
             return new TargetView(t.id(), t.type(), t.host(), t.port(), t.database(), t.tlsMode().configName(),
                     t.policyId(), t.adminAccountId(), t.settings());
         }

@@ -132,6 +132,19 @@ public final class DirectoryStore {
      * @return true when the user was created, false when an existing one was updated (or already equal)
      */
     public boolean upsertUser(String actor, VaultUser user) {
+        return writeUser(actor, user, false);
+    }
+
+    /**
+     * Creates a user only when its id is free, checked in the same transaction as the insert (the API's POST).
+     *
+     * @return false, changing nothing, when a user with that id exists
+     */
+    public boolean createUser(String actor, VaultUser user) {
+        return writeUser(actor, user, true);
+    }
+
+    private boolean writeUser(String actor, VaultUser user, boolean createOnly) {
         if (user == null) {
             throw new InvalidFieldException("user", "is required");
         }
@@ -142,6 +155,9 @@ public final class DirectoryStore {
         return inTransaction(c -> {
             requireTarget(c, "user.userTargetId", user.userTargetId(), USER_TARGET_TYPE);
             Optional<VaultUser> existing = user(c, user.id());
+            if (createOnly && existing.isPresent()) {
+                return false;
+            }
             if (existing.isPresent() && !existing.get().userTargetId().equals(user.userTargetId())) {
                 throw new ConflictException("user '" + user.id() + "' belongs to user target '"
                         + existing.get().userTargetId() + "', not '" + user.userTargetId() + "'");
@@ -209,6 +225,57 @@ public final class DirectoryStore {
             audit(c, actor, disabled ? "USER_DISABLE" : "USER_ENABLE", null, user.userTargetId(), "user=" + userId);
             return true;
         });
+    }
+
+
+    /**
+     * Deletes a user with its group memberships and access rows, in one audited transaction. Refused with a
+     * {@link VaultConflictException} ({@code IN_USE}) while any attribute of a vault account still holds the user's id: the association
+     * attribute's name is chosen per request, so every attribute is checked; otherwise a user created later
+     * under the same id would inherit that access at the next {@link #resync}.
+     *
+     * @return false when there is no such user
+     */
+    public boolean deleteUser(String actor, String userId) {
+        requireId("userId", userId);
+        return inTransaction(c -> {
+            Optional<VaultUser> user = user(c, userId);
+            if (user.isEmpty()) {
+                return false;
+            }
+            List<String[]> named = rows(c, "SELECT DISTINCT a.id, x.attr_name FROM accounts a"
+                    + " JOIN targets t ON t.id = a.target_id AND t.type = '" + VAULT_TARGET_TYPE + "'"
+                    + " JOIN account_attributes x ON x.account_id = a.id WHERE x.attr_value = ? ORDER BY a.id, x.attr_name",
+                    r -> new String[]{r.getString(1), r.getString(2)}, userId);
+            if (!named.isEmpty()) {
+                throw new VaultConflictException(VaultConflictException.Reason.IN_USE, "user '" + userId + "' is still named by "
+                        + describe(named) + "; remove it from those attributes (or offboard the user) first");
+            }
+            int access = update(c, "DELETE FROM vault_access WHERE user_id = ?", userId);
+            int memberships = update(c, "DELETE FROM vault_group_members WHERE user_id = ?", userId);
+            update(c, "DELETE FROM vault_users WHERE id = ?", userId);
+            audit(c, actor, "USER_DELETE", null, user.get().userTargetId(), "user=" + userId + " memberships="
+                    + memberships + " access=" + access);
+            return true;
+        });
+    }
+
+    /** "vault account(s) 'a' (owners), 'b' (owners)", at most 10 named. */
+    private static String describe(List<String[]> accountAttributes) {
+        Map<String, List<String>> byAccount = new LinkedHashMap<>();
+        accountAttributes.forEach(row -> byAccount.computeIfAbsent(row[0], k -> new ArrayList<>()).add(row[1]));
+        StringBuilder text = new StringBuilder("attributes of vault account(s) ");
+        int shown = 0;
+        for (Map.Entry<String, List<String>> e : byAccount.entrySet()) {
+            if (shown == 10) {
+                text.append(" and ").append(byAccount.size() - 10).append(" more");
+                break;
+            }
+            text.append(shown == 0 ? "" : ", ").append('\'').append(e.getKey()).append("' (")
+                    .append(String.join(", ", e.getValue())).append(')');
+            shown++;
+        }
+        return text.toString();
     }
 
     // ================================================================ groups
@@ -281,6 +348,70 @@ public final class DirectoryStore {
             UserGroup group = requireGroup(c, "groupId", groupId);
             requireUser(c, "userId", userId);
             return removeMembership(c, actor, group, userId);
+        });
+    }
+
+    /**
+     * Renames a group (its id and user target never change).
+     *
+     * @return true when the name changed
+     */
+    public boolean renameGroup(String actor, String groupId, String name) {
+        requireId("groupId", groupId);
+        requireText("name", name, true);
+        return inTransaction(c -> {
+            UserGroup group = requireGroup(c, "groupId", groupId);
+            if (group.name().equals(name)) {
+                return false;
+            }
+            update(c, "UPDATE vault_user_groups SET name = ? WHERE id = ?", name, groupId);
+            audit(c, actor, "GROUP_UPDATE", null, group.userTargetId(), "group=" + groupId);
+            return true;
+        });
+    }
+
+    /**
+     * Deletes a group, its memberships and the access rows that came through it ({@code group:<groupId>}), in one
+     * audited transaction: its members lose that access at once. Vault accounts whose group attribute still lists
+     * the group id keep the value (attribute values are the accounts' own data); it grants nothing while no group
+     * has that id.
+     *
+     * @return false when there is no such group
+     */
+    public boolean deleteGroup(String actor, String groupId) {
+        requireId("groupId", groupId);
+        return inTransaction(c -> {
+            Optional<UserGroup> group = group(c, groupId);
+            if (group.isEmpty()) {
+                return false;
+            }
+            int access = update(c, "DELETE FROM vault_access WHERE via = ?", VaultAccess.GROUP_PREFIX + groupId);
+            int memberships = update(c, "DELETE FROM vault_group_members WHERE group_id = ?", groupId);
+            update(c, "DELETE FROM vault_user_groups WHERE id = ?", groupId);
+            audit(c, actor, "GROUP_DELETE", null, group.get().userTargetId(), "group=" + groupId + " memberships="
+                    + memberships + " access=" + access);
+            return true;
+        });
+    }
+
+    /**
+     * As {@link #removeMember(String, String, String)}, and also deletes the access rows that came through this
+     * group for this user, so the access ends now rather than at the next {@link #resync} (which would remove
+     * them anyway: a non-member gets no {@code group:} row).
+     *
+     * @return true when the user was a member before
+     */
+    public boolean removeMemberAndAccess(String actor, String groupId, String userId) {
+        requireId("groupId", groupId);
+        requireId("userId", userId);
+        return inTransaction(c -> {
+            UserGroup group = requireGroup(c, "groupId", groupId);
+            requireUser(c, "userId", userId);
+            if (!removeMembership(c, actor, group, userId)) {
+                return false;
+            }
+            update(c, "DELETE FROM vault_access WHERE user_id = ? AND via = ?", userId, VaultAccess.GROUP_PREFIX + groupId);
+            return true;
         });
     }
 
@@ -470,6 +601,19 @@ public final class DirectoryStore {
      * @return true when the template was created
      */
     public boolean upsertTemplate(String actor, VaultTemplate template) {
+        return writeTemplate(actor, template, false);
+    }
+
+    /**
+     * Creates a template only when its id is free, checked in the same transaction as the insert (the API's POST).
+     *
+     * @return false, changing nothing, when a template with that id exists
+     */
+    public boolean createTemplate(String actor, VaultTemplate template) {
+        return writeTemplate(actor, template, true);
+    }
+
+    private boolean writeTemplate(String actor, VaultTemplate template, boolean createOnly) {
         if (template == null) {
             throw new InvalidFieldException("template", "is required");
         }
@@ -487,6 +631,9 @@ public final class DirectoryStore {
         return inTransaction(c -> {
             requireTarget(c, "template.vaultTargetId", template.vaultTargetId(), VAULT_TARGET_TYPE);
             Optional<VaultTemplate> existing = template(c, template.id());
+            if (createOnly && existing.isPresent()) {
+                return false;
+            }
             if (existing.isPresent() && existing.get().equals(template)) {
                 return false;
             }
@@ -513,6 +660,36 @@ public final class DirectoryStore {
     public Optional<VaultTemplate> findTemplate(String templateId) {
         requireId("templateId", templateId);
         return read(c -> template(c, templateId));
+    }
+
+    /** Every template, sorted by id. */
+    public List<VaultTemplate> listTemplates() {
+        return read(c -> {
+            List<VaultTemplate> all = new ArrayList<>();
+            for (String id : rows(c, "SELECT id FROM vault_templates ORDER BY id", r -> r.getString(1))) {
+                template(c, id).ifPresent(all::add);
+            }
+            return all;
+        });
+    }
+
+    /**
+     * Deletes a template and its default attributes. Vault accounts created from it are not changed.
+     *
+     * @return false when there is no such template
+     */
+    public boolean deleteTemplate(String actor, String templateId) {
+        requireId("templateId", templateId);
+        return inTransaction(c -> {
+            Optional<VaultTemplate> template = template(c, templateId);
+            if (template.isEmpty()) {
+                return false;
+            }
+            update(c, "DELETE FROM vault_template_attributes WHERE template_id = ?", templateId);
+            update(c, "DELETE FROM vault_templates WHERE id = ?", templateId);
+            audit(c, actor, "TEMPLATE_DELETE", null, template.get().vaultTargetId(), "template=" + templateId);
+            return true;
+        });
     }
 
     /**
