@@ -307,7 +307,7 @@ public class JobApi {
     /** The job's SQLite report as bytes; 404 when none was requested or it is not written yet. */
     public byte[] report(String jobId) {
         Job job = find(jobId);
-        Path path = reports.find(job.id()).orElseThrow(() -> ApiException.notFound(job.reportRequested()
+        Path path = awaitReport(job).orElseThrow(() -> ApiException.notFound(job.reportRequested()
                 ? "the report of job " + job.id() + " is written when the job ends (status " + job.status() + ")"
                 : "job " + job.id() + " was run without a report (ask for one with \"report\": true)"));
         try {
@@ -316,6 +316,27 @@ public class JobApi {
             throw new IllegalStateException("the report of job " + job.id() + " cannot be read", e);
         }
     }
+
+    /**
+     * The report file, waiting a little when the job has just ended: its end is recorded first and the report is
+     * written right after, so a client that saw the job end may ask in between.
+     */
+    private java.util.Optional<Path> awaitReport(Job job) {
+        java.util.Optional<Path> path = reports.find(job.id());
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(REPORT_WAIT_SECONDS);
+        while (path.isEmpty() && job.reportRequested() && job.finishedAt() != null && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            path = reports.find(job.id());
+        }
+        return path;
+    }
+
+    private static final int REPORT_WAIT_SECONDS = 15;
 
     private Job find(String jobId) {
         try {

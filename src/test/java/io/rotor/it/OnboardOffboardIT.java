@@ -265,7 +265,7 @@ class OnboardOffboardIT {
         JsonNode access = JSON.readTree(ok(call("GET", "/api/v1/users/" + user + "/access", admin(), null)).body());
         List<String> accounts = new ArrayList<>();
         for (JsonNode row : access.isArray() ? access : access.path("access")) {
-            String id = row.path("vaultAccountId").asText(row.path("accountId").asText());
+            String id = row.path("vaultAccount").asText();
             if (!accounts.contains(id)) {
                 accounts.add(id);
             }
@@ -295,7 +295,7 @@ class OnboardOffboardIT {
     }
 
     private static String randomPassword() {
-        byte[] bytes = new byte[18];
+        byte[] bytes = new byte[27];
         RANDOM.nextBytes(bytes);
         return "Aa1-" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
