@@ -29,6 +29,7 @@ public final class Engine implements AutoCloseable {
 
     private final Main main;
     private final RotorRuntime runtime;
+    private final StartupRecoveryCheck recovered = new StartupRecoveryCheck();
 
     private Engine(Main main, RotorRuntime runtime) {
         this.main = main;
@@ -58,6 +59,15 @@ public final class Engine implements AutoCloseable {
             main.configure().addRoutesBuilder(new io.rotor.api.ApiV2Routes());
             main.addMainListener(new MainListenerSupport() {
                 @Override
+                public void afterConfigure(BaseMainSupport support) {
+                    // readiness is DOWN from the first request until start-up recovery has run
+                    HealthCheckRegistry health = HealthCheckRegistry.get(support.getCamelContext());
+                    if (health != null) {
+                        health.register(engine.recovered);
+                    }
+                }
+
+                @Override
                 public void afterStart(BaseMainSupport support) {
                     engine.afterStart(support.getCamelContext());
                 }
@@ -74,9 +84,8 @@ public final class Engine implements AutoCloseable {
         if (!interrupted.isEmpty()) {
             LOG.warn("{} job(s) interrupted by a restart were failed: {}", interrupted.size(), interrupted);
         }
-        StartupRecoveryCheck recovered = new StartupRecoveryCheck();
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
-        if (health != null) {
+        if (health != null && health.getCheck(recovered.getId()).isEmpty()) {
             health.register(recovered);
         }
         // recovery settles every crash leftover before any schedule can fire
