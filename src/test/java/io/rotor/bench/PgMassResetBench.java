@@ -108,11 +108,11 @@ public final class PgMassResetBench {
                 BenchRow limit = null, rotor = null, ansible = null;
                 if (options.limit()) {
                     limit = limit(run, n);
-                    System.out.printf("  limit   %,d roles: %.1f accounts/s%n", n, limit.perSecond());
+                    System.out.printf("  limit   %,d roles: %.1f accounts/s (%s)%n", n, limit.perSecond(), limit.note());
                 }
                 if (options.rotor()) {
                     rotor = rotor(run, n);
-                    System.out.printf("  rotor   %,d roles: %.1f accounts/s%n", n, rotor.perSecond());
+                    System.out.printf("  rotor   %,d roles: %.1f accounts/s (%s)%n", n, rotor.perSecond(), rotor.note());
                 }
                 if (options.ansible()) {
                     ansible = ansible(run, n);
@@ -193,6 +193,8 @@ public final class PgMassResetBench {
             admins.add(connect(adminUser, adminPassword)); // the pool is open before the clock starts, as Rotor's is warm
         }
         ExecutorService pool = Executors.newFixedThreadPool(k);
+        CpuMeter cpu = CpuMeter.start();
+        double ownCpu = CpuMeter.processSeconds(ProcessHandle.current().pid());
         long start = System.nanoTime();
         List<Future<?>> futures = new ArrayList<>();
         for (Connection admin : admins) {
@@ -221,11 +223,18 @@ public final class PgMassResetBench {
             f.get();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        String note = cpuNote(cpu.busy(), CpuMeter.processSeconds(ProcessHandle.current().pid()) - ownCpu, n);
         pool.shutdown();
         for (Connection c : admins) {
             c.close();
         }
-        return BenchRow.of("mass-reset", run, "limit", n, k, seconds, ok.get(), failed.get());
+        return BenchRow.of("mass-reset", run, "limit", n, k, seconds, ok.get(), failed.get()).withNote(note);
+    }
+
+    /** "machine CPU 97% busy; this process 0.95 ms CPU per account" */
+    static String cpuNote(double busy, double processSeconds, int accounts) {
+        return String.format(java.util.Locale.ROOT, "machine CPU %.0f%% busy; process %.2f ms CPU/account",
+                busy * 100, processSeconds * 1000 / accounts);
     }
 
     // ---------------------------------------------------------------- Rotor
@@ -259,12 +268,15 @@ public final class PgMassResetBench {
                     options.heap(), options.jfr(), Duration.ofMinutes(60));
             inv.setLength(0);
             System.out.printf("  rotor serve ready in %.1f s (inventory of %,d accounts loaded)%n", server.readySeconds(), n + 1);
+            CpuMeter cpu = CpuMeter.start();
+            double rotorCpu = CpuMeter.processSeconds(server.pid());
             long start = System.nanoTime();
             JsonNode job = server.runJob("/api/v1/workflows/mass-password-reset",
                     "{\"target\": [\"pg\"], \"vaultTarget\": \"vault\", \"vaultLinkAttribute\": \"backing_account\","
                             + " \"batchSize\": " + options.batchSize() + ", \"report\": true}", Duration.ofHours(3));
             double seconds = (System.nanoTime() - start) / 1e9;
             double rss = GcLog.peakRssMb(server.pid());
+            String cpuNote = cpuNote(cpu.busy(), CpuMeter.processSeconds(server.pid()) - rotorCpu, n + 1);
             JsonNode update = null;
             for (JsonNode step : job.path("steps")) {
                 if (step.path("name").asText().equals("generate-and-update-backing-accounts")) {
@@ -275,7 +287,8 @@ public final class PgMassResetBench {
             int failed = update == null ? 0 : update.path("failed").asInt();
             server.close();
             double heap = GcLog.peakHeapMb(server.gcLog());
-            String note = "job " + job.path("status").asText() + "; " + (n + 1) + " accounts incl. its admin role"
+            String note = "job " + job.path("status").asText() + "; " + (n + 1) + " accounts incl. its admin role; "
+                    + cpuNote
                     + (options.heap() != null ? "; -Xmx" + options.heap() : "");
             if (!job.path("status").asText().equals("SUCCEEDED")) {
                 System.out.println("  rotor job " + job.path("status").asText() + ": " + job.path("reason").asText()

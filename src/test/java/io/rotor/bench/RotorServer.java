@@ -144,7 +144,8 @@ public final class RotorServer implements AutoCloseable {
             if (!status.equals("QUEUED") && !status.equals("RUNNING")) {
                 return job;
             }
-            Thread.sleep(100);
+            // every API request is authenticated and audited (a vault commit): poll like a client would, not in a hot loop
+            Thread.sleep(500);
         }
         throw new IllegalStateException("job " + id + " did not end within " + timeout);
     }
