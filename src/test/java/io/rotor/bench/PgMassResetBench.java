@@ -240,6 +240,11 @@ public final class PgMassResetBench {
     // ---------------------------------------------------------------- Rotor
 
     BenchRow rotor(String run, int n) throws Exception {
+        // the job rotates Rotor's own admin role too (one of the target's accounts): give it the known password again
+        try (Connection c = connect(adminUser, adminPassword); Statement s = c.createStatement()) {
+            s.execute("ALTER ROLE " + SqlQuoting.pgIdentifier(ADMIN_ROLE) + " PASSWORD "
+                    + SqlQuoting.pgLiteral(ScramSha256Verifier.compute(benchAdminPassword.toCharArray())));
+        }
         int k = options.concurrency();
         StringBuilder inv = new StringBuilder();
         inv.append("targets:\n")

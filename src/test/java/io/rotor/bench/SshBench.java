@@ -258,7 +258,13 @@ public final class SshBench {
 
     // ---------------------------------------------------------------- the limit
 
+    /** Rotor rotates its own admin account too (it is one of the target's accounts): set the known one again. */
+    void resetAdminPassword() throws Exception {
+        sh(ADMIN + ":" + adminPassword + "\n", "chpasswd");
+    }
+
     BenchRow limit(String run, int m) throws Exception {
+        resetAdminPassword();
         int k = options.concurrency();
         SshClient client = SshClient.setUpDefaultClient();
         client.setServerKeyVerifier(new KnownHostsServerKeyVerifier(RejectAllServerKeyVerifier.INSTANCE, knownHosts()));
@@ -331,6 +337,7 @@ public final class SshBench {
     // ---------------------------------------------------------------- Rotor
 
     BenchRow rotor(String run, int m) throws Exception {
+        resetAdminPassword();
         int k = options.concurrency();
         StringBuilder inv = new StringBuilder();
         inv.append("targets:\n")
@@ -385,6 +392,7 @@ public final class SshBench {
     // ---------------------------------------------------------------- Ansible
 
     BenchRow ansible(String run, int m) throws Exception {
+        resetAdminPassword();
         int k = options.concurrency();
         Path dir = runDir.resolve("ansible-" + run);
         Files.createDirectories(dir.resolve("host_vars"));
