@@ -142,6 +142,11 @@ public final class RotorServer implements AutoCloseable {
             JsonNode job = json(get("/api/v1/jobs/" + id));
             String status = job.path("status").asText();
             if (!status.equals("QUEUED") && !status.equals("RUNNING")) {
+                // the SQLite report is written after the job has ended: end to end includes it
+                while (job.path("report").asBoolean() && System.nanoTime() < deadline
+                        && get("/api/v1/jobs/" + id + "/report").statusCode() != 200) {
+                    Thread.sleep(500);
+                }
                 return job;
             }
             // every API request is authenticated and audited (a vault commit): poll like a client would, not in a hot loop
