@@ -114,10 +114,16 @@ public final class InventoryLoader {
         return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
     }
 
+    /** The largest inventory file, in characters. */
+    static final int MAX_INVENTORY_CODE_POINTS = 256 * 1024 * 1024;
+
     private static ObjectMapper mapper() {
         LoaderOptions options = new LoaderOptions();
         options.setMaxAliasesForCollections(20);
         options.setAllowDuplicateKeys(false);
+        // SnakeYAML refuses documents over 3 MB by default, i.e. an inventory of about 50,000 accounts; the bulk
+        // workflows are sized for 100,000 and more (docs/benchmarks.md), so allow 256 MB
+        options.setCodePointLimit(MAX_INVENTORY_CODE_POINTS);
         YAMLFactory factory = YAMLFactory.builder().loaderOptions(options).build();
         ObjectMapper mapper = new ObjectMapper(factory)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -84,9 +84,12 @@ public final class Vault implements AutoCloseable {
      * AUTO_SERVER lets the command line open the vault while the server runs. The {@code async:} file system
      * keeps the file open when a thread doing vault I/O is interrupted (Quartz's and Camel's shutdowns interrupt
      * their threads); with plain {@code file:} H2 would close the whole database on that interrupt.
+     * QUERY_CACHE_SIZE=128: each pooled session keeps the parsed form of up to 128 statements (H2's default of 8
+     * is smaller than the set one rotation runs, so every statement was parsed again; see docs/benchmarks.md).
      */
     static String h2Url(Path dataDir) {
-        return "jdbc:h2:async:" + dataDir.toAbsolutePath().resolve("vault") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
+        return "jdbc:h2:async:" + dataDir.toAbsolutePath().resolve("vault")
+                + ";AUTO_SERVER=TRUE;WRITE_DELAY=0;QUERY_CACHE_SIZE=128";
     }
 
     /** The data directory holds the vault file and the master key file: only its owner may enter it. */

@@ -349,14 +349,18 @@ public final class VaultStore {
 
     public void unlock(AccountLock lock) {
         inTransaction(c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "UPDATE accounts SET lock_token = NULL, lock_owner = NULL, lock_until = NULL WHERE id = ? AND lock_token = ?")) {
-                s.setString(1, lock.accountId());
-                s.setString(2, lock.token());
-                s.executeUpdate();
-            }
+            release(c, lock);
             return null;
         });
+    }
+
+    private static void release(Connection c, AccountLock lock) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "UPDATE accounts SET lock_token = NULL, lock_owner = NULL, lock_until = NULL WHERE id = ? AND lock_token = ?")) {
+            s.setString(1, lock.accountId());
+            s.setString(2, lock.token());
+            s.executeUpdate();
+        }
     }
 
     // ---------------------------------------------------------------- protocol writes
@@ -382,6 +386,15 @@ public final class VaultStore {
 
     /** Step 6: PREVIOUS ← CURRENT, CURRENT ← PENDING, version + 1, status IN_SYNC, audit — one transaction. */
     public void commitPending(AccountLock lock, AuditRecord audit) {
+        commitPending(lock, audit, false);
+    }
+
+    /**
+     * Step 6 as {@link #commitPending(AccountLock, AuditRecord)}, and with {@code release} the lock is given back in
+     * the same transaction (the operation ends with this commit): one vault commit instead of two. The lock token is
+     * checked first, so a stale worker still commits nothing; once this returns, {@link #unlock} is not needed.
+     */
+    public void commitPending(AccountLock lock, AuditRecord audit, boolean release) {
         inTransaction(c -> {
             Long pendingVersion = singleLong(c, "SELECT version FROM credentials WHERE account_id = ? AND slot = 'PENDING'", lock.accountId());
             if (pendingVersion == null) {
@@ -390,6 +403,9 @@ public final class VaultStore {
             claimWithVersion(c, lock, AccountStatus.IN_SYNC, pendingVersion);
             shift(c, lock.accountId(), Slot.PENDING);
             insertAudit(c, audit);
+            if (release) {
+                release(c, lock);
+            }
             return null;
         });
     }

@@ -45,6 +45,8 @@ public class RotationService {
     private final RotorMetrics metrics;
     private final Duration lockLifetime;
     private final int maxAttempts;
+    /** Tokens of locks already given back by the operation's last commit, so {@link #withLock} skips its unlock. */
+    private final java.util.Set<String> released = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public RotationService(VaultStore vault, ConnectorRegistry connectors, PasswordGenerator generator,
                            RotorMetrics metrics, Duration lockLifetime, int maxAttempts) {
@@ -215,8 +217,10 @@ public class RotationService {
                         // the target said yes but the new credential does not open it: let recovery decide
                         return recoverLocked(account, target, lock, actor);
                     }
+                    // the commit also gives the lock back: nothing follows it in this operation (one vault commit fewer)
                     vault.commitPending(lock, audit(actor, operation.toUpperCase(), account, rotationId, "SUCCEEDED",
-                            "changed on the target and verified with a fresh login"));
+                            "changed on the target and verified with a fresh login"), true);
+                    released.add(lock.token());
                     CrashPoints.reached(Step.COMMITTED);
                     return result(account, operation, Outcome.SUCCEEDED, AccountStatus.IN_SYNC,
                             "changed on the target and verified with a fresh login");
@@ -365,7 +369,9 @@ public class RotationService {
             return work.run(account, lock.get());
         } finally {
             try {
-                vault.unlock(lock.get());
+                if (!released.remove(lock.get().token())) {
+                    vault.unlock(lock.get());
+                }
             } catch (VaultException e) {
                 LOG.warn("account {}: could not release the lock (it expires by itself): {}", accountId, e.getMessage());
             }

@@ -96,6 +96,19 @@ class InventoryLoaderTest {
     }
 
     @Test
+    void anInventoryOf100000AccountsLoads(@TempDir Path dir) throws Exception {
+        // over SnakeYAML's default limit of 3 MB
+        StringBuilder yaml = new StringBuilder("targets:\n  - id: pg\n    type: postgresql\n    host: 127.0.0.1\naccounts:\n");
+        for (int i = 0; i < 100_000; i++) {
+            yaml.append("  - id: account-").append(i).append("\n    target: pg\n    username: role_").append(i).append('\n');
+        }
+        assertThat(yaml.length()).isGreaterThan(3 * 1024 * 1024);
+        Path file = dir.resolve("big.yaml");
+        java.nio.file.Files.writeString(file, yaml);
+        assertThat(InventoryLoader.load(file).accounts()).hasSize(100_000);
+    }
+
+    @Test
     void missingFileIsEmptyOnlyWhenOptional(@TempDir Path dir) throws Exception {
         Path missing = dir.resolve("inventory.yaml");
         assertThat(InventoryLoader.loadIfExists(missing)).isEqualTo(Inventory.empty());

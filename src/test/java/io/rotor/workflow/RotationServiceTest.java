@@ -279,6 +279,37 @@ class RotationServiceTest {
     }
 
     @Test
+    void aCommitThatReleasesTheLockFreesTheAccountAndAStaleOneStillCommitsNothing() {
+        var lock = store.tryLock("alice", Duration.ofMinutes(5)).orElseThrow();
+        store.writePending(lock, "r1", secret("candidate-1"), AuditRecord.of("t", "PENDING_WRITTEN", "alice", "t1", "r1", "PENDING", null));
+        store.commitPending(lock, AuditRecord.of("t", "ROTATE", "alice", "t1", "r1", "SUCCEEDED", null), true);
+        assertThat(stored("alice", Slot.CURRENT)).isEqualTo("candidate-1");
+        // released in the same transaction: the next operation takes the account at once, without an unlock
+        var next = store.tryLock("alice", Duration.ofMinutes(5));
+        assertThat(next).isPresent();
+        // the old token no longer opens anything
+        assertThatThrownBy(() -> store.writePending(lock, "r2", secret("candidate-2"),
+                AuditRecord.of("t", "PENDING_WRITTEN", "alice", "t1", "r2", "PENDING", null))).hasMessageContaining("taken over");
+        store.writePending(next.get(), "r3", secret("candidate-3"), AuditRecord.of("t", "PENDING_WRITTEN", "alice", "t1", "r3", "PENDING", null));
+        // the old lock's stale holder cannot commit and release what the new holder has pending
+        assertThatThrownBy(() -> store.commitPending(lock, AuditRecord.of("t", "ROTATE", "alice", "t1", "r3", "SUCCEEDED", null), true))
+                .hasMessageContaining("taken over");
+        assertThat(store.has("alice", Slot.PENDING)).isTrue();
+        assertThat(store.tryLock("alice", Duration.ofMinutes(5))).isEmpty();
+        store.unlock(next.get());
+    }
+
+    @Test
+    void aRotationLeavesTheAccountUnlocked() {
+        assertThat(rotation.rotate("alice", "test").outcome()).isEqualTo(Outcome.SUCCEEDED);
+        var lock = store.tryLock("alice", Duration.ofMinutes(5));
+        assertThat(lock).isPresent();
+        store.unlock(lock.get());
+        assertThat(rotation.rotate("alice", "test").outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(store.tryLock("alice", Duration.ofMinutes(5))).isPresent();
+    }
+
+    @Test
     void recoveryAtStartSettlesEveryPendingAccount() {
         account("bob", "bob-Passw0rd!");
         // simulate two crashes: one after the target changed, one before
