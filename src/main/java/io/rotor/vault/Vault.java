@@ -14,13 +14,26 @@ import java.time.Clock;
  */
 public final class Vault implements AutoCloseable {
     private final HikariDataSource dataSource;
+    private final UnitOfWork work;
+    private final AuditLog audit;
     private final VaultStore store;
     private final DirectoryStore directory;
 
-    private Vault(HikariDataSource dataSource, VaultStore store) {
+    private Vault(HikariDataSource dataSource, VaultCrypto crypto, Clock clock) {
         this.dataSource = dataSource;
-        this.store = store;
-        this.directory = new DirectoryStore(dataSource, Clock.systemUTC());
+        this.work = new UnitOfWork(dataSource, clock);
+        this.audit = new AuditLog(work);
+        // repositories: credentials, accounts and locks, targets and policies (from VaultStore)
+        this.store = new VaultStore(dataSource, crypto, clock);
+
+
+        // repositories: users and groups, attributes and access, templates (from DirectoryStore)
+        this.directory = new DirectoryStore(dataSource, clock);
+
+
+        // repositories: jobs, tokens and service accounts, changers (from workflow/, api/, connector/ssh/)
+
+
     }
 
     /**
@@ -50,7 +63,7 @@ public final class Vault implements AutoCloseable {
             Flyway.configure().dataSource(dataSource).locations(migrationLocations(dataSource)).load().migrate();
             VaultCrypto crypto = new VaultCrypto(dataSource, masterKey, Clock.systemUTC());
             crypto.open();
-            return new Vault(dataSource, new VaultStore(dataSource, crypto, Clock.systemUTC()));
+            return new Vault(dataSource, crypto, Clock.systemUTC());
         } catch (FlywayException e) {
             dataSource.close();
             throw new VaultException("cannot open the vault database " + describe(jdbcUrl) + ": " + rootMessage(e), e);
@@ -118,6 +131,19 @@ public final class Vault implements AutoCloseable {
         return root.getMessage();
     }
 
+    /** The one unit of work: wrap several repository calls in {@link UnitOfWork#inTransaction} to commit them together. */
+    public UnitOfWork unitOfWork() {
+        return work;
+    }
+
+    /** The one audit writer. */
+    public AuditLog audit() {
+        return audit;
+    }
+
+    // accessors: credentials, accounts and locks, targets and policies
+
+
     public VaultStore store() {
         return store;
     }
@@ -126,6 +152,14 @@ public final class Vault implements AutoCloseable {
     public DirectoryStore directory() {
         return directory;
     }
+
+    // accessors: users and groups, attributes and access, templates
+
+
+
+    // accessors: jobs, tokens and service accounts, changers
+
+
 
     public javax.sql.DataSource dataSource() {
         return dataSource;

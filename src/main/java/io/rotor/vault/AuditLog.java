@@ -1,0 +1,67 @@
+package io.rotor.vault;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+
+import java.sql.Timestamp;
+import java.util.List;
+
+/**
+ * The one writer of the audit trail (docs/architecture.md, "Persistence"). A change and its audit record commit
+ * together or neither: every repository calls {@link #write} with the handle of the change's own transaction, so a
+ * failed audit insert rolls the change back and the caller refuses the operation. Records never hold a secret;
+ * {@code detail} is cut to the column size here, in one place.
+ */
+public final class AuditLog {
+    /** Size of {@code audit_log.detail}. */
+    public static final int DETAIL_MAX = 2000;
+
+    private final UnitOfWork work;
+
+    public AuditLog(UnitOfWork work) {
+        this.work = work;
+    }
+
+    /** Writes {@code record} inside the transaction of {@code handle}; a null record writes nothing. */
+    public void write(Handle handle, AuditRecord record) {
+        if (record == null) {
+            return;
+        }
+        String detail = record.detail();
+        if (detail != null && detail.length() > DETAIL_MAX) {
+            detail = detail.substring(0, DETAIL_MAX);
+        }
+        handle.createUpdate("INSERT INTO audit_log (at, actor, operation, account_id, target_id, rotation_id, outcome, detail)"
+                        + " VALUES (:at, :actor, :operation, :accountId, :targetId, :rotationId, :outcome, :detail)")
+                .bind("at", Timestamp.from(record.at() == null ? work.now() : record.at()))
+                .bind("actor", record.actor() == null ? "system" : record.actor())
+                .bind("operation", record.operation())
+                .bind("accountId", record.accountId())
+                .bind("targetId", record.targetId())
+                .bind("rotationId", record.rotationId())
+                .bind("outcome", record.outcome())
+                .bind("detail", detail)
+                .execute();
+    }
+
+    /** Writes one record in a transaction of its own (joining the caller's); throws when it cannot. */
+    public void record(AuditRecord record) {
+        work.useTransaction(h -> write(h, record));
+    }
+
+    /** The newest {@code limit} records, of one account or (with a null id) of all. */
+    public List<AuditRecord> trail(String accountId, int limit) {
+        return work.read(h -> {
+            Query q = h.createQuery("SELECT at, actor, operation, account_id, target_id, rotation_id, outcome, detail"
+                    + " FROM audit_log" + (accountId == null ? "" : " WHERE account_id = :accountId")
+                    + " ORDER BY id DESC LIMIT :limit");
+            if (accountId != null) {
+                q.bind("accountId", accountId);
+            }
+            return q.bind("limit", Math.max(0, limit))
+                    .map((r, ctx) -> new AuditRecord(r.getTimestamp(1).toInstant(), r.getString(2), r.getString(3),
+                            r.getString(4), r.getString(5), r.getString(6), r.getString(7), r.getString(8)))
+                    .list();
+        });
+    }
+}
