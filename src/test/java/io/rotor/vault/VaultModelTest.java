@@ -36,6 +36,28 @@ class VaultModelTest extends VaultModelTestSupport {
         assertThat(templates.findTemplate("tpl")).isPresent();
     }
 
+    @Test
+    void writesInsideTheCallersTransactionCommitOrRollBackWithIt() {
+        users.ensureUserTarget(A, USERS);
+        int audits = auditCount();
+        assertThatThrownBy(() -> vault.unitOfWork().useTransaction(h -> {
+            users.upsertUser(A, new VaultUser("alice", USERS, "alice@corp", null, false));
+            groups.createGroupIfMissing(A, USERS, "dba", "DBAs");
+            throw new IllegalStateException("the caller fails after both writes");
+        })).isInstanceOf(IllegalStateException.class);
+        assertThat(users.findUser("alice")).as("rolled back with the caller").isEmpty();
+        assertThat(groups.findGroup("dba")).isEmpty();
+        assertThat(auditCount()).as("and so were their audit records").isEqualTo(audits);
+
+        vault.unitOfWork().useTransaction(h -> {
+            users.upsertUser(A, new VaultUser("alice", USERS, "alice@corp", null, false));
+            groups.createGroupIfMissing(A, USERS, "dba", "DBAs");
+            groups.addMember(A, "dba", "alice");
+        });
+        assertThat(groups.members("dba")).extracting(VaultUser::id).containsExactly("alice");
+        assertThat(auditCount()).isEqualTo(audits + 3);
+    }
+
     // ---------------------------------------------------------------- targets
 
     @Nested
