@@ -11,9 +11,9 @@ import io.rotor.config.InventoryLoader;
 import io.rotor.config.RotorSettings;
 import io.rotor.connector.ConnectorRegistry;
 import io.rotor.domain.PasswordGenerator;
-import io.rotor.vault.DirectoryStore;
 import io.rotor.vault.MasterKey;
 import io.rotor.vault.Vault;
+import io.rotor.vault.VaultModel;
 import io.rotor.domain.RotationSchedule;
 import io.rotor.schedule.QuartzSetup;
 import io.rotor.schedule.RotationDue;
@@ -140,7 +140,7 @@ public final class RotorRuntime implements AutoCloseable {
         HealthCheckRegistry health = HealthCheckRegistry.get(camelContext);
         if (health != null) {
             health.register(new VaultHealthCheck(vault.dataSource()));
-            vault.store().listTargets().stream().filter(t -> !DirectoryStore.isVaultView(t.type()))
+            vault.store().listTargets().stream().filter(t -> !VaultModel.isVaultView(t.type()))
                     .forEach(t -> health.register(new TargetHealthCheck(t)));
         }
     }
@@ -161,7 +161,9 @@ public final class RotorRuntime implements AutoCloseable {
 
     /** The beans the routes refer to by name. */
     public Map<String, Object> beans() {
-        VaultSync vaultSync = new VaultSync(vault.store(), vault.directory(), rotation);
+        VaultSync vaultSync = new VaultSync(vault.store(), vault.attributes(), rotation);
+        io.rotor.api.DirectoryApi directoryApi = new io.rotor.api.DirectoryApi(vault.store(), vault.users(), vault.groups(),
+                vault.attributes(), vault.access(), vault.templates());
         return Map.ofEntries(
                 Map.entry("rotationDue", rotationDue),
                 Map.entry("rotationService", rotation),
@@ -172,8 +174,8 @@ public final class RotorRuntime implements AutoCloseable {
                 Map.entry("rotorMetrics", metrics),
                 Map.entry("vaultStore", vault.store()),
                 Map.entry("apiAuthenticator", new Authenticator(auth, vault.store())),
-                Map.entry("apiInventory", new InventoryApi(vault.store(), vault.directory())),
-                Map.entry("apiDirectory", new io.rotor.api.DirectoryApi(vault.store(), vault.directory())),
+                Map.entry("apiInventory", new InventoryApi(vault.store(), directoryApi)),
+                Map.entry("apiDirectory", directoryApi),
                 Map.entry("apiAccounts", new AccountApi(vault.store())),
                 Map.entry(io.rotor.connector.ssh.ChangerCatalog.BEAN, changers),
                 Map.entry("apiPasswordChangers", new io.rotor.api.PasswordChangerApi(changers, vault.store())),
@@ -182,11 +184,13 @@ public final class RotorRuntime implements AutoCloseable {
                 Map.entry("batchResultsStrategy", new BatchResultsStrategy(jobs)),
                 Map.entry("perTargetLimiter", PerTargetLimiter.fromProperties(settings.asProperties())),
                 Map.entry("vaultSync", vaultSync),
-                Map.entry("massOnboard", new MassOnboard(workflowJobs, vault.store(), vault.directory(), rotation, vaultSync)),
+                Map.entry("massOnboard", new MassOnboard(workflowJobs, vault.store(), vault.groups(), vault.attributes(),
+                        vault.access(), vault.templates(), rotation, vaultSync)),
                 Map.entry("massPasswordReset", new MassPasswordReset(workflowJobs,
-                        new BatchPlanner(vault.dataSource()), vault.store(), vault.directory())),
-                Map.entry("singleUserOffboard", new SingleUserOffboard(workflowJobs, vault.directory())),
-                Map.entry("apiJobs", new JobApi(vault.store(), vault.directory(), jobs, reports)));
+                        new BatchPlanner(vault.dataSource()), vault.store(), vault.attributes())),
+                Map.entry("singleUserOffboard", new SingleUserOffboard(workflowJobs, vault.groups(), vault.attributes(),
+                        vault.access())),
+                Map.entry("apiJobs", new JobApi(vault.store(), vault.users(), vault.templates(), jobs, reports)));
     }
 
     public RotorSettings settings() {

@@ -6,12 +6,18 @@ import io.rotor.domain.Target;
 import io.rotor.domain.UserGroup;
 import io.rotor.domain.VaultTemplate;
 import io.rotor.domain.VaultUser;
+import io.rotor.domain.Ids;
+import io.rotor.vault.AccessRepository;
+import io.rotor.vault.AttributeRepository;
 import io.rotor.vault.ConflictException;
-import io.rotor.vault.DirectoryStore;
+import io.rotor.vault.GroupRepository;
 import io.rotor.vault.InvalidFieldException;
 import io.rotor.vault.ResyncResult;
+import io.rotor.vault.TemplateRepository;
 import io.rotor.vault.UnknownEntryException;
+import io.rotor.vault.UserRepository;
 import io.rotor.vault.VaultAccess;
+import io.rotor.vault.VaultModel;
 import io.rotor.vault.VaultStore;
 
 import java.util.ArrayList;
@@ -26,21 +32,31 @@ import java.util.regex.Pattern;
 /**
  * The vault's directory through the API (see {@code docs/vault-model.md}): users and user groups of the vault user
  * targets, group members, vault-account templates, account attributes and the access rebuild ("resync"). Plain
- * Java over {@link DirectoryStore}, which runs every write in one transaction with its audit record.
+ * Java over the vault model's repositories ({@link io.rotor.vault.VaultModel}), which run every write in one
+ * transaction with its audit record.
  *
  * <p>Bodies are checked here, before the store is called, so that messages name the API's fields
  * ({@code field 'userTarget': ...}); a refused request changes nothing. POST creates (an existing id is
  * {@code 409 ALREADY_EXISTS}); PUT replaces an existing record whole; the body's id, if given, must be the path's.
  */
 public class DirectoryApi {
-    static final Pattern ID = Pattern.compile(DirectoryStore.ID_REGEX);
+    static final Pattern ID = Ids.ID_PATTERN;
 
     private final VaultStore vault;
-    private final DirectoryStore directory;
+    private final UserRepository users;
+    private final GroupRepository groups;
+    private final AttributeRepository attributes;
+    private final AccessRepository access;
+    private final TemplateRepository templates;
 
-    public DirectoryApi(VaultStore vault, DirectoryStore directory) {
+    public DirectoryApi(VaultStore vault, UserRepository users, GroupRepository groups, AttributeRepository attributes,
+                        AccessRepository access, TemplateRepository templates) {
         this.vault = vault;
-        this.directory = directory;
+        this.users = users;
+        this.groups = groups;
+        this.attributes = attributes;
+        this.access = access;
+        this.templates = templates;
     }
 
     // ---------------------------------------------------------------- views and requests (OpenAPI types too)
@@ -101,15 +117,15 @@ public class DirectoryApi {
         Body b = new Body(body, "id", "type");
         String id = b.id("id");
         String type = b.text("type", true);
-        if (!DirectoryStore.isVaultView(type)) {
-            throw ApiException.badRequest("INVALID_FIELD", "field 'type': must be '" + DirectoryStore.VAULT_TARGET_TYPE
-                    + "' or '" + DirectoryStore.USER_TARGET_TYPE + "' here");
+        if (!VaultModel.isVaultView(type)) {
+            throw ApiException.badRequest("INVALID_FIELD", "field 'type': must be '" + VaultModel.VAULT_TARGET_TYPE
+                    + "' or '" + VaultModel.USER_TARGET_TYPE + "' here");
         }
         if (vault.findTarget(id).isPresent()) {
             throw exists("target", id);
         }
-        boolean created = type.equals(DirectoryStore.VAULT_TARGET_TYPE)
-                ? directory.ensureVaultTarget(by.actor(), id) : directory.ensureUserTarget(by.actor(), id);
+        boolean created = type.equals(VaultModel.VAULT_TARGET_TYPE)
+                ? templates.ensureVaultTarget(by.actor(), id) : users.ensureUserTarget(by.actor(), id);
         if (!created) {
             throw exists("target", id);
         }
@@ -119,7 +135,7 @@ public class DirectoryApi {
     /** Whether a {@code POST /targets} body declares a vault view (its {@code type} is vault or vault-users). */
     public static boolean declaresViewTarget(JsonNode body) {
         JsonNode type = body.get("type");
-        return type != null && type.isTextual() && DirectoryStore.isVaultView(type.asText());
+        return type != null && type.isTextual() && VaultModel.isVaultView(type.asText());
     }
 
     // ---------------------------------------------------------------- users
@@ -128,11 +144,11 @@ public class DirectoryApi {
     public List<UserView> listUsers(String userTarget) {
         if (userTarget != null) {
             requireUserTarget(true, userTarget);
-            return directory.listUsers(userTarget).stream().map(UserView::of).toList();
+            return users.listUsers(userTarget).stream().map(UserView::of).toList();
         }
         List<UserView> all = new ArrayList<>();
-        for (String target : viewTargets(DirectoryStore.USER_TARGET_TYPE)) {
-            directory.listUsers(target).forEach(u -> all.add(UserView.of(u)));
+        for (String target : viewTargets(VaultModel.USER_TARGET_TYPE)) {
+            users.listUsers(target).forEach(u -> all.add(UserView.of(u)));
         }
         all.sort(Comparator.comparing(UserView::id));
         return all;
@@ -144,7 +160,7 @@ public class DirectoryApi {
 
     public UserView createUser(JsonNode body, Principal by) {
         VaultUser user = userBody(new Body(body, "id", "userTarget", "login", "displayName", "disabled"), null);
-        if (!directory.createUser(by.actor(), user)) {
+        if (!users.createUser(by.actor(), user)) {
             throw exists("user", user.id());
         }
         return getUser(user.id());
@@ -153,24 +169,24 @@ public class DirectoryApi {
     public UserView updateUser(String id, JsonNode body, Principal by) {
         VaultUser old = user(id);
         VaultUser user = userBody(new Body(body, "id", "userTarget", "login", "displayName", "disabled"), old);
-        directory.upsertUser(by.actor(), user);
+        users.upsertUser(by.actor(), user);
         return getUser(id);
     }
 
     public void deleteUser(String id, Principal by) {
-        if (!directory.deleteUser(by.actor(), pathId(id))) {
+        if (!users.deleteUser(by.actor(), pathId(id))) {
             throw unknown("user", id);
         }
     }
 
     public List<GroupView> groupsOf(String id) {
         user(id);
-        return directory.groupsOf(id).stream().map(GroupView::of).toList();
+        return groups.groupsOf(id).stream().map(GroupView::of).toList();
     }
 
     public List<AccessView> accessOf(String id) {
         user(id);
-        return directory.accessOf(id).stream().map(AccessView::of).toList();
+        return access.accessOf(id).stream().map(AccessView::of).toList();
     }
 
     /** The body of a user; {@code old} is the user being replaced (PUT) or null (POST). */
@@ -195,11 +211,11 @@ public class DirectoryApi {
     public List<GroupView> listGroups(String userTarget) {
         if (userTarget != null) {
             requireUserTarget(true, userTarget);
-            return directory.listGroups(userTarget).stream().map(GroupView::of).toList();
+            return groups.listGroups(userTarget).stream().map(GroupView::of).toList();
         }
         List<GroupView> all = new ArrayList<>();
-        for (String target : viewTargets(DirectoryStore.USER_TARGET_TYPE)) {
-            directory.listGroups(target).forEach(g -> all.add(GroupView.of(g)));
+        for (String target : viewTargets(VaultModel.USER_TARGET_TYPE)) {
+            groups.listGroups(target).forEach(g -> all.add(GroupView.of(g)));
         }
         all.sort(Comparator.comparing(GroupView::id));
         return all;
@@ -216,7 +232,7 @@ public class DirectoryApi {
         String name = b.text("name", true);
         requireUserTarget(false, userTarget);
         // an id taken on another user target is ALREADY_EXISTS too (the store would say CONFLICT)
-        if (directory.findGroup(id).isPresent() || !directory.createGroupIfMissing(by.actor(), userTarget, id, name)) {
+        if (groups.findGroup(id).isPresent() || !groups.createGroupIfMissing(by.actor(), userTarget, id, name)) {
             throw exists("user group", id);
         }
         return getGroup(id);
@@ -233,33 +249,33 @@ public class DirectoryApi {
                     + "' is on user target '" + old.userTargetId() + "'); leave it out or give that id");
         }
         String name = b.text("name", true);
-        directory.renameGroup(by.actor(), id, name);
+        groups.renameGroup(by.actor(), id, name);
         return getGroup(id);
     }
 
     public void deleteGroup(String id, Principal by) {
-        if (!directory.deleteGroup(by.actor(), pathId(id))) {
+        if (!groups.deleteGroup(by.actor(), pathId(id))) {
             throw unknown("user group", id);
         }
     }
 
     public List<UserView> members(String id) {
         group(id);
-        return directory.members(id).stream().map(UserView::of).toList();
+        return groups.members(id).stream().map(UserView::of).toList();
     }
 
     /** @return true when the user was not a member before */
     public boolean addMember(String groupId, String userId, Principal by) {
         group(groupId);
         user(checkParameter("userId", userId));
-        return directory.addMember(by.actor(), groupId, userId);
+        return groups.addMember(by.actor(), groupId, userId);
     }
 
     /** Removes a member; the access that came through this group for the user ends at once. */
     public void removeMember(String groupId, String userId, Principal by) {
         group(groupId);
         user(checkParameter("userId", userId));
-        if (!directory.removeMemberAndAccess(by.actor(), groupId, userId)) {
+        if (!groups.removeMemberAndAccess(by.actor(), groupId, userId)) {
             throw ApiException.notFound("user '" + userId + "' is not a member of user group '" + groupId + "'");
         }
     }
@@ -267,7 +283,7 @@ public class DirectoryApi {
     // ---------------------------------------------------------------- templates
 
     public List<TemplateView> listTemplates() {
-        return directory.listTemplates().stream().map(TemplateView::of).toList();
+        return templates.listTemplates().stream().map(TemplateView::of).toList();
     }
 
     public TemplateView getTemplate(String id) {
@@ -276,7 +292,7 @@ public class DirectoryApi {
 
     public TemplateView createTemplate(JsonNode body, Principal by) {
         VaultTemplate template = templateBody(new Body(body, "id", "vaultTarget", "namePattern", "attributes"), null);
-        if (!directory.createTemplate(by.actor(), template)) {
+        if (!templates.createTemplate(by.actor(), template)) {
             throw exists("template", template.id());
         }
         return getTemplate(template.id());
@@ -285,12 +301,12 @@ public class DirectoryApi {
     public TemplateView updateTemplate(String id, JsonNode body, Principal by) {
         template(id);
         VaultTemplate template = templateBody(new Body(body, "id", "vaultTarget", "namePattern", "attributes"), id);
-        directory.upsertTemplate(by.actor(), template);
+        templates.upsertTemplate(by.actor(), template);
         return getTemplate(id);
     }
 
     public void deleteTemplate(String id, Principal by) {
-        if (!directory.deleteTemplate(by.actor(), pathId(id))) {
+        if (!templates.deleteTemplate(by.actor(), pathId(id))) {
             throw unknown("template", id);
         }
     }
@@ -307,10 +323,10 @@ public class DirectoryApi {
         });
         Map<String, List<String>> attributes = b.attributes("attributes");
         Optional<Target> target = vault.findTarget(vaultTarget);
-        if (target.isEmpty() || !DirectoryStore.VAULT_TARGET_TYPE.equals(target.get().type())) {
+        if (target.isEmpty() || !VaultModel.VAULT_TARGET_TYPE.equals(target.get().type())) {
             throw ApiException.notFound("field 'vaultTarget': " + (target.isEmpty() ? "unknown vault target id '" + vaultTarget + "'"
                     : "'" + vaultTarget + "' is a target of type '" + target.get().type() + "', not a vault target (type '"
-                    + DirectoryStore.VAULT_TARGET_TYPE + "')"));
+                    + VaultModel.VAULT_TARGET_TYPE + "')"));
         }
         return new VaultTemplate(id, vaultTarget, namePattern, attributes);
     }
@@ -318,7 +334,7 @@ public class DirectoryApi {
     // ---------------------------------------------------------------- account attributes
 
     public Map<String, List<String>> attributes(String accountId) {
-        return directory.attributes(account(accountId));
+        return attributes.attributes(account(accountId));
     }
 
     public AttributeView setAttribute(String accountId, String name, JsonNode body, Principal by) {
@@ -326,14 +342,14 @@ public class DirectoryApi {
         checkParameter("name", name);
         Body b = new Body(body, "values");
         List<String> values = b.textList("values", true);
-        directory.setAttribute(by.actor(), accountId, name, values);
-        return new AttributeView(accountId, name, directory.attribute(accountId, name));
+        attributes.setAttribute(by.actor(), accountId, name, values);
+        return new AttributeView(accountId, name, attributes.attribute(accountId, name));
     }
 
     public void deleteAttribute(String accountId, String name, Principal by) {
         account(accountId);
         checkParameter("name", name);
-        if (!directory.setAttribute(by.actor(), accountId, name, List.of())) {
+        if (!attributes.setAttribute(by.actor(), accountId, name, List.of())) {
             throw ApiException.notFound("account '" + accountId + "' has no attribute '" + name + "'");
         }
     }
@@ -359,11 +375,11 @@ public class DirectoryApi {
             }
         }
         Optional<Target> target = vault.findTarget(vaultTarget);
-        if (target.isEmpty() || !DirectoryStore.VAULT_TARGET_TYPE.equals(target.get().type())) {
+        if (target.isEmpty() || !VaultModel.VAULT_TARGET_TYPE.equals(target.get().type())) {
             throw ApiException.notFound(target.isEmpty() ? "unknown vault target id '" + vaultTarget + "'"
                     : "'" + vaultTarget + "' is a target of type '" + target.get().type() + "', not a vault target");
         }
-        return ResyncView.of(directory.resync(by.actor(), vaultTarget, association, group));
+        return ResyncView.of(access.resync(by.actor(), vaultTarget, association, group));
     }
 
     // ---------------------------------------------------------------- store refusals as API errors
@@ -405,29 +421,29 @@ public class DirectoryApi {
     private void requireUserTarget(boolean parameter, String id) {
         String what = parameter ? "parameter 'userTarget'" : "field 'userTarget'";
         if (!ID.matcher(id).matches()) {
-            throw parameter ? ApiException.badRequest("INVALID_PARAMETER", what + ": must match " + DirectoryStore.ID_REGEX)
+            throw parameter ? ApiException.badRequest("INVALID_PARAMETER", what + ": must match " + Ids.ID_REGEX)
                     : invalidId("userTarget");
         }
         Optional<Target> target = vault.findTarget(id);
         if (target.isEmpty()) {
             throw ApiException.notFound(what + ": unknown vault user target id '" + id + "'");
         }
-        if (!DirectoryStore.USER_TARGET_TYPE.equals(target.get().type())) {
+        if (!VaultModel.USER_TARGET_TYPE.equals(target.get().type())) {
             throw ApiException.notFound(what + ": '" + id + "' is a target of type '" + target.get().type()
-                    + "', not a vault user target (type '" + DirectoryStore.USER_TARGET_TYPE + "')");
+                    + "', not a vault user target (type '" + VaultModel.USER_TARGET_TYPE + "')");
         }
     }
 
     private VaultUser user(String id) {
-        return directory.findUser(pathId(id)).orElseThrow(() -> unknown("user", id));
+        return users.findUser(pathId(id)).orElseThrow(() -> unknown("user", id));
     }
 
     private UserGroup group(String id) {
-        return directory.findGroup(pathId(id)).orElseThrow(() -> unknown("user group", id));
+        return groups.findGroup(pathId(id)).orElseThrow(() -> unknown("user group", id));
     }
 
     private VaultTemplate template(String id) {
-        return directory.findTemplate(pathId(id)).orElseThrow(() -> unknown("template", id));
+        return templates.findTemplate(pathId(id)).orElseThrow(() -> unknown("template", id));
     }
 
     private String account(String id) {
@@ -441,7 +457,7 @@ public class DirectoryApi {
 
     static String checkParameter(String name, String value) {
         if (value == null || !ID.matcher(value).matches()) {
-            throw ApiException.badRequest("INVALID_PARAMETER", "parameter '" + name + "': must match " + DirectoryStore.ID_REGEX);
+            throw ApiException.badRequest("INVALID_PARAMETER", "parameter '" + name + "': must match " + Ids.ID_REGEX);
         }
         return value;
     }
@@ -456,7 +472,7 @@ public class DirectoryApi {
 
     private static ApiException invalidId(String field) {
         // the value is not echoed: it may hold line breaks
-        return ApiException.badRequest("INVALID_FIELD", "field '" + field + "': must match " + DirectoryStore.ID_REGEX
+        return ApiException.badRequest("INVALID_FIELD", "field '" + field + "': must match " + Ids.ID_REGEX
                 + " (1 to 128 letters, digits, _ . -, starting with a letter or digit)");
     }
 
@@ -570,7 +586,7 @@ public class DirectoryApi {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (!ID.matcher(e.getKey()).matches()) {
                     throw ApiException.badRequest("INVALID_FIELD", "field '" + field + "': attribute names must match "
-                            + DirectoryStore.ID_REGEX);
+                            + Ids.ID_REGEX);
                 }
                 if (!e.getValue().isArray()) {
                     throw ApiException.badRequest("INVALID_FIELD", "field '" + field + "." + e.getKey()

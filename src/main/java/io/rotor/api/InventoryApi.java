@@ -29,19 +29,19 @@ import java.util.regex.Pattern;
  */
 public class InventoryApi {
     /** The inventory file's id rule, for path parameters. */
-    static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+    static final Pattern ID = io.rotor.domain.Ids.ID_PATTERN;
 
     private final VaultStore vault;
     /** For the vault's own views (types vault, vault-users); null: such targets are refused like unknown types. */
-    private final io.rotor.vault.DirectoryStore directory;
+    private final DirectoryApi viewTargets;
 
     public InventoryApi(VaultStore vault) {
         this(vault, null);
     }
 
-    public InventoryApi(VaultStore vault, io.rotor.vault.DirectoryStore directory) {
+    public InventoryApi(VaultStore vault, DirectoryApi viewTargets) {
         this.vault = vault;
-        this.directory = directory;
+        this.viewTargets = viewTargets;
     }
 
     // ---------------------------------------------------------------- policies
@@ -93,8 +93,8 @@ public class InventoryApi {
     }
 
     public Views.TargetView createTarget(JsonNode body, Principal by) {
-        if (directory != null && DirectoryApi.declaresViewTarget(body)) {
-            return new DirectoryApi(vault, directory).createViewTarget(body, by);
+        if (viewTargets != null && DirectoryApi.declaresViewTarget(body)) {
+            return viewTargets.createViewTarget(body, by);
         }
         Target target = checked(() -> InventoryLoader.checkTarget(body, policyIds(), accountTargets()));
         if (vault.findTarget(target.id()).isPresent()) {
@@ -106,7 +106,7 @@ public class InventoryApi {
 
     public Views.TargetView updateTarget(String id, JsonNode body, Principal by) {
         Target old = vault.findTarget(checkPathId(id)).orElseThrow(() -> unknown("target", id));
-        if (io.rotor.vault.DirectoryStore.isVaultView(old.type()) || DirectoryApi.declaresViewTarget(body)) {
+        if (io.rotor.vault.VaultModel.isVaultView(old.type()) || DirectoryApi.declaresViewTarget(body)) {
             throw ApiException.badRequest("INVALID_FIELD", "field 'type': a target of type 'vault' or 'vault-users' is a"
                     + " view onto the vault with nothing to change; it is neither replaced nor made from another type");
         }

@@ -1,8 +1,11 @@
 package io.rotor.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rotor.domain.Ids;
 import io.rotor.domain.Target;
-import io.rotor.vault.DirectoryStore;
+import io.rotor.vault.TemplateRepository;
+import io.rotor.vault.UserRepository;
+import io.rotor.vault.VaultModel;
 import io.rotor.vault.VaultStore;
 import io.rotor.workflow.BatchPlanner;
 import io.rotor.workflow.Job;
@@ -39,13 +42,16 @@ public class JobApi {
             "report", "dryRun");
 
     private final VaultStore store;
-    private final DirectoryStore directory;
+    private final UserRepository vaultUsers;
+    private final TemplateRepository templates;
     private final JobStore jobs;
     private final JobReportWriter reports;
 
-    public JobApi(VaultStore store, DirectoryStore directory, JobStore jobs, JobReportWriter reports) {
+    public JobApi(VaultStore store, UserRepository vaultUsers, TemplateRepository templates, JobStore jobs,
+                  JobReportWriter reports) {
         this.store = store;
-        this.directory = directory;
+        this.vaultUsers = vaultUsers;
+        this.templates = templates;
         this.jobs = jobs;
         this.reports = reports;
     }
@@ -69,12 +75,12 @@ public class JobApi {
         String vaultTarget = text(body, "vaultTarget");
         Target vault = store.findTarget(vaultTarget).orElseThrow(() -> new ApiException(404, "NOT_FOUND",
                 "field 'vaultTarget': unknown target id '" + safe(vaultTarget) + "'"));
-        if (!DirectoryStore.VAULT_TARGET_TYPE.equals(vault.type())) {
+        if (!VaultModel.VAULT_TARGET_TYPE.equals(vault.type())) {
             throw ApiException.badRequest("INVALID_FIELD", "field 'vaultTarget': target '" + vaultTarget
-                    + "' is of type '" + vault.type() + "', not a vault target (type '" + DirectoryStore.VAULT_TARGET_TYPE + "')");
+                    + "' is of type '" + vault.type() + "', not a vault target (type '" + VaultModel.VAULT_TARGET_TYPE + "')");
         }
         String linkAttr = text(body, "vaultLinkAttribute");
-        if (!linkAttr.matches(DirectoryStore.ID_REGEX)) {
+        if (!linkAttr.matches(Ids.ID_REGEX)) {
             throw ApiException.badRequest("INVALID_FIELD", "field 'vaultLinkAttribute': letters, digits, '_', '.', '-'"
                     + " only, at most 128 characters");
         }
@@ -124,10 +130,10 @@ public class JobApi {
         }
         String from = text(body, "userToOffboard");
         String to = text(body, "userToInherit");
-        if (directory.findUser(from).isEmpty()) {
+        if (vaultUsers.findUser(from).isEmpty()) {
             throw new ApiException(404, "NOT_FOUND", "field 'userToOffboard': unknown user id '" + safe(from) + "'");
         }
-        if (directory.findUser(to).isEmpty()) {
+        if (vaultUsers.findUser(to).isEmpty()) {
             throw new ApiException(404, "NOT_FOUND", "field 'userToInherit': unknown user id '" + safe(to) + "'");
         }
         if (from.equals(to)) {
@@ -137,9 +143,9 @@ public class JobApi {
         String vaultTarget = text(body, "vaultTarget");
         Target vault = store.findTarget(vaultTarget).orElseThrow(() -> new ApiException(404, "NOT_FOUND",
                 "field 'vaultTarget': unknown target id '" + safe(vaultTarget) + "'"));
-        if (!DirectoryStore.VAULT_TARGET_TYPE.equals(vault.type())) {
+        if (!VaultModel.VAULT_TARGET_TYPE.equals(vault.type())) {
             throw ApiException.badRequest("INVALID_FIELD", "field 'vaultTarget': target '" + vaultTarget
-                    + "' is not a vault target (type '" + DirectoryStore.VAULT_TARGET_TYPE + "')");
+                    + "' is not a vault target (type '" + VaultModel.VAULT_TARGET_TYPE + "')");
         }
         String associationAttr = attribute(body, "vaultAssociationAttribute");
         String linkAttr = attribute(body, "vaultLinkAttribute");
@@ -179,9 +185,9 @@ public class JobApi {
         String userTarget = text(body, "vaultUserTarget");
         Target users = store.findTarget(userTarget).orElseThrow(() -> new ApiException(404, "NOT_FOUND",
                 "field 'vaultUserTarget': unknown target id '" + safe(userTarget) + "'"));
-        if (!DirectoryStore.USER_TARGET_TYPE.equals(users.type())) {
+        if (!VaultModel.USER_TARGET_TYPE.equals(users.type())) {
             throw ApiException.badRequest("INVALID_FIELD", "field 'vaultUserTarget': target '" + userTarget
-                    + "' is of type '" + users.type() + "', not a vault user target (type '" + DirectoryStore.USER_TARGET_TYPE + "')");
+                    + "' is of type '" + users.type() + "', not a vault user target (type '" + VaultModel.USER_TARGET_TYPE + "')");
         }
         String vaultTarget = vaultTarget(body);
         String associationAttr = attribute(body, "vaultAssociationAttribute");
@@ -192,8 +198,8 @@ public class JobApi {
                     + " and 'vaultLinkAttribute' must name three different attributes");
         }
         String templateId = text(body, "vaultTemplateId");
-        io.rotor.domain.VaultTemplate template = (templateId.matches(DirectoryStore.ID_REGEX)
-                ? directory.findTemplate(templateId) : java.util.Optional.<io.rotor.domain.VaultTemplate>empty())
+        io.rotor.domain.VaultTemplate template = (templateId.matches(Ids.ID_REGEX)
+                ? templates.findTemplate(templateId) : java.util.Optional.<io.rotor.domain.VaultTemplate>empty())
                 .orElseThrow(() -> new ApiException(404, "NOT_FOUND", "field 'vaultTemplateId': unknown template id '"
                         + safe(templateId) + "'"));
         if (!template.vaultTargetId().equals(vaultTarget)) {
@@ -205,7 +211,7 @@ public class JobApi {
                     + "' has default values for the link attribute '" + linkAttr + "'");
         }
         for (String user : template.defaults(associationAttr)) {
-            io.rotor.domain.VaultUser known = directory.findUser(user).orElseThrow(() -> new ApiException(404, "NOT_FOUND",
+            io.rotor.domain.VaultUser known = vaultUsers.findUser(user).orElseThrow(() -> new ApiException(404, "NOT_FOUND",
                     "field 'vaultTemplateId': template '" + templateId + "' associates unknown user '" + safe(user) + "'"));
             if (!known.userTargetId().equals(userTarget)) {
                 throw ApiException.badRequest("INVALID_FIELD", "field 'vaultTemplateId': template '" + templateId
@@ -248,9 +254,9 @@ public class JobApi {
         String vaultTarget = text(body, "vaultTarget");
         Target vault = store.findTarget(vaultTarget).orElseThrow(() -> new ApiException(404, "NOT_FOUND",
                 "field 'vaultTarget': unknown target id '" + safe(vaultTarget) + "'"));
-        if (!DirectoryStore.VAULT_TARGET_TYPE.equals(vault.type())) {
+        if (!VaultModel.VAULT_TARGET_TYPE.equals(vault.type())) {
             throw ApiException.badRequest("INVALID_FIELD", "field 'vaultTarget': target '" + vaultTarget
-                    + "' is of type '" + vault.type() + "', not a vault target (type '" + DirectoryStore.VAULT_TARGET_TYPE + "')");
+                    + "' is of type '" + vault.type() + "', not a vault target (type '" + VaultModel.VAULT_TARGET_TYPE + "')");
         }
         return vaultTarget;
     }
@@ -269,7 +275,7 @@ public class JobApi {
 
     private static String attribute(JsonNode body, String field) {
         String value = text(body, field);
-        if (!value.matches(DirectoryStore.ID_REGEX)) {
+        if (!value.matches(Ids.ID_REGEX)) {
             throw ApiException.badRequest("INVALID_FIELD", "field '" + field + "': letters, digits, '_', '.', '-' only,"
                     + " at most 128 characters");
         }
@@ -374,7 +380,7 @@ public class JobApi {
             if (target == null) {
                 throw new ApiException(404, "NOT_FOUND", "field 'target[" + i + "]': unknown target id '" + safe(id) + "'");
             }
-            if (DirectoryStore.isVaultView(target.type())) {
+            if (VaultModel.isVaultView(target.type())) {
                 throw ApiException.badRequest("INVALID_FIELD", "field 'target[" + i + "]': '" + id
                         + "' is a vault view (type '" + target.type() + "'), not a target with backing accounts");
             }

@@ -22,7 +22,7 @@ public final class Views {
     public record TargetView(String id, String type, String host, Integer port, String database, String tls,
                              String policy, String adminAccount, Map<String, String> settings) {
         static TargetView of(Target t) {
-            if (io.rotor.vault.DirectoryStore.isVaultView(t.type())) {
+            if (io.rotor.vault.VaultModel.isVaultView(t.type())) {
                 // a view onto the vault: no host, port or TLS; settings hold the last resync's attribute names
                 return new TargetView(t.id(), t.type(), null, null, null, null, null, null, t.settings());
             }

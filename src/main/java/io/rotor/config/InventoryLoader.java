@@ -57,7 +57,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * {@code initialSecretEnv}, or from {@code rotor set}.
  */
 public final class InventoryLoader {
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+    private static final Pattern ID = io.rotor.domain.Ids.ID_PATTERN;
     private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
     private static final Pattern DUPLICATE_KEY = Pattern.compile("Duplicate field '([^']{0,128})'");

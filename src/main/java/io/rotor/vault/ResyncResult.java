@@ -1,7 +1,7 @@
 package io.rotor.vault;
 
 /**
- * What one {@link DirectoryStore#resync vault discovery} changed on one vault target.
+ * What one {@link AccessRepository#resync vault discovery} changed on one vault target.
  *
  * @param associationAttr the association attribute used (given or remembered), null when none was known
  * @param groupAttr       the group attribute used (given or remembered), null when none was known

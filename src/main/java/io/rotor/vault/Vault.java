@@ -17,7 +17,11 @@ public final class Vault implements AutoCloseable {
     private final UnitOfWork work;
     private final AuditLog audit;
     private final VaultStore store;
-    private final DirectoryStore directory;
+    private final UserRepository users;
+    private final GroupRepository groups;
+    private final AttributeRepository attributes;
+    private final AccessRepository access;
+    private final TemplateRepository templates;
 
     private Vault(HikariDataSource dataSource, VaultCrypto crypto, Clock clock) {
         this.dataSource = dataSource;
@@ -28,7 +32,11 @@ public final class Vault implements AutoCloseable {
 
 
         // repositories: users and groups, attributes and access, templates (from DirectoryStore)
-        this.directory = new DirectoryStore(dataSource, clock);
+        this.users = new UserRepository(work, audit);
+        this.groups = new GroupRepository(work, audit);
+        this.attributes = new AttributeRepository(work, audit);
+        this.access = new AccessRepository(work, audit);
+        this.templates = new TemplateRepository(work, audit);
 
 
         // repositories: jobs, tokens and service accounts, changers (from workflow/, api/, connector/ssh/)
@@ -148,13 +156,32 @@ public final class Vault implements AutoCloseable {
         return store;
     }
 
-    /** Users, groups, attributes, templates and access: the vault model of the bulk workflows. */
-    public DirectoryStore directory() {
-        return directory;
-    }
-
     // accessors: users and groups, attributes and access, templates
 
+    /** Vault user targets and their users. */
+    public UserRepository users() {
+        return users;
+    }
+
+    /** User groups and membership. */
+    public GroupRepository groups() {
+        return groups;
+    }
+
+    /** Account attributes, links between vault and backing accounts. */
+    public AttributeRepository attributes() {
+        return attributes;
+    }
+
+    /** Who may use which vault account: the materialised access and its resync. */
+    public AccessRepository access() {
+        return access;
+    }
+
+    /** Vault targets, templates and vault accounts created from them. */
+    public TemplateRepository templates() {
+        return templates;
+    }
 
 
     // accessors: jobs, tokens and service accounts, changers

@@ -3,7 +3,7 @@ package io.rotor.vault;
 import io.rotor.domain.Account;
 
 /**
- * The vault account {@link DirectoryStore#createVaultAccountFromTemplate} produced for a backing account.
+ * The vault account {@link TemplateRepository#createVaultAccountFromTemplate} produced for a backing account.
  *
  * @param created false when a vault account linked to the backing account already existed and was returned
  *                unchanged (a retried onboard step)

@@ -140,7 +140,7 @@ public final class VaultStore {
                 + " WHERE a.status NOT IN ('DISABLED', 'NEEDS_RECONCILE') ORDER BY a.id",
                 r -> new Object[]{r.getString(1), r.getString(2), r.getTimestamp(3).toInstant(), r.getString(4),
                         r.getString(5)})
-                .stream().filter(row -> !DirectoryStore.isVaultView((String) row[4]))
+                .stream().filter(row -> !VaultModel.isVaultView((String) row[4]))
                 .map(row -> new ScheduleCandidate((String) row[0], (String) row[1], (java.time.Instant) row[2],
                         row[0].equals(row[3])))
                 .toList();
@@ -150,7 +150,7 @@ public final class VaultStore {
     public List<String> accountsOnRealTargets() {
         return query("SELECT a.id, t.type FROM accounts a JOIN targets t ON t.id = a.target_id"
                 + " WHERE a.status <> 'DISABLED' ORDER BY a.id", r -> new String[]{r.getString(1), r.getString(2)})
-                .stream().filter(row -> !DirectoryStore.isVaultView(row[1])).map(row -> row[0]).toList();
+                .stream().filter(row -> !VaultModel.isVaultView(row[1])).map(row -> row[0]).toList();
     }
 
     public void upsertTarget(Target t) {

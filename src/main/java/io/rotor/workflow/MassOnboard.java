@@ -2,14 +2,18 @@ package io.rotor.workflow;
 
 import io.rotor.domain.Account;
 import io.rotor.domain.CredentialType;
+import io.rotor.domain.Ids;
 import io.rotor.domain.Slot;
 import io.rotor.domain.Target;
 import io.rotor.domain.UsernameRules;
 import io.rotor.domain.VaultTemplate;
+import io.rotor.vault.AccessRepository;
 import io.rotor.vault.AccountLink;
+import io.rotor.vault.AttributeRepository;
 import io.rotor.vault.AuditRecord;
-import io.rotor.vault.DirectoryStore;
+import io.rotor.vault.GroupRepository;
 import io.rotor.vault.ResyncResult;
+import io.rotor.vault.TemplateRepository;
 import io.rotor.vault.VaultAccountCreation;
 import io.rotor.vault.VaultStore;
 import io.rotor.workflow.OperationResult.Outcome;
@@ -63,15 +67,22 @@ public class MassOnboard {
 
     private final WorkflowJobs workflowJobs;
     private final VaultStore store;
-    private final DirectoryStore directory;
+    private final GroupRepository groups;
+    private final AttributeRepository attributes;
+    private final AccessRepository access;
+    private final TemplateRepository templates;
     private final RotationService rotation;
     private final VaultSync vaultSync;
 
-    public MassOnboard(WorkflowJobs workflowJobs, VaultStore store, DirectoryStore directory, RotationService rotation,
+    public MassOnboard(WorkflowJobs workflowJobs, VaultStore store, GroupRepository groups, AttributeRepository attributes,
+                       AccessRepository access, TemplateRepository templates, RotationService rotation,
                        VaultSync vaultSync) {
         this.workflowJobs = workflowJobs;
         this.store = store;
-        this.directory = directory;
+        this.groups = groups;
+        this.attributes = attributes;
+        this.access = access;
+        this.templates = templates;
         this.rotation = rotation;
         this.vaultSync = vaultSync;
     }
@@ -96,10 +107,10 @@ public class MassOnboard {
         JobProgress progress = null;
         for (String group : wanted.keySet()) {
             progress = record(jobId, STEP_GROUPS, dryRun, null, "group " + group,
-                    () -> directory.findGroup(group).isPresent()
+                    () -> groups.findGroup(group).isPresent()
                             ? "group " + group + " already exists"
                             : "would create user group " + group + " on vault user target '" + userTarget + "'",
-                    () -> directory.createGroupIfMissing(actor, userTarget, group, group)
+                    () -> groups.createGroupIfMissing(actor, userTarget, group, group)
                             ? "created user group " + group + " on vault user target '" + userTarget + "'"
                             : "group " + group + " already exists");
         }
@@ -133,7 +144,7 @@ public class MassOnboard {
         List<String> refused = new ArrayList<>();
         for (String user : users) {
             try {
-                (directory.addMember(actor, group, user) ? added : already).add(user);
+                (groups.addMember(actor, group, user) ? added : already).add(user);
             } catch (RuntimeException e) {
                 refused.add(user + " (" + e.getMessage() + ")");
             }
@@ -195,7 +206,7 @@ public class MassOnboard {
                 continue;
             }
             String id = VaultTemplate.accountIdFor(target.id() + "." + username);
-            if (!id.matches(DirectoryStore.ID_REGEX) || store.findAccount(id).isPresent()) {
+            if (!id.matches(Ids.ID_REGEX) || store.findAccount(id).isPresent()) {
                 skipped.add(printable(username) + " (account id '" + printable(id) + "' is taken or unusable)");
                 continue;
             }
@@ -209,7 +220,7 @@ public class MassOnboard {
     }
 
     private String resync(String actor, String vaultTarget, String associationAttr, String groupAttr) {
-        ResyncResult r = directory.resync(actor, vaultTarget, associationAttr, groupAttr);
+        ResyncResult r = access.resync(actor, vaultTarget, associationAttr, groupAttr);
         return "access to vault target '" + vaultTarget + "' rebuilt: " + r.added() + " added, " + r.removed()
                 + " removed, " + r.total() + " in all";
     }
@@ -242,9 +253,9 @@ public class MassOnboard {
                 return new OperationResult(accountId, OPERATION_CREATE, Outcome.FAILED, null,
                         "no initial password was set on the target, so no vault account was created");
             }
-            VaultAccountCreation creation = directory.createVaultAccountFromTemplate(actor, templateId, accountId,
-                    linkAttr, associationAttr, groupAttr, directory.attribute(accountId, associationAttr),
-                    directory.attribute(accountId, groupAttr));
+            VaultAccountCreation creation = templates.createVaultAccountFromTemplate(actor, templateId, accountId,
+                    linkAttr, associationAttr, groupAttr, attributes.attribute(accountId, associationAttr),
+                    attributes.attribute(accountId, groupAttr));
             OperationResult sync = vaultSync.syncLinked(accountId, vaultTarget, linkAttr, actor);
             String detail = "vault account " + creation.account().id() + (creation.created() ? " created" : " already there")
                     + " (linked through '" + linkAttr + "'); password: " + sync.detail();
@@ -270,7 +281,7 @@ public class MassOnboard {
                                    @Header("vaultTemplateId") String templateId) {
         List<JobResult> plan = new ArrayList<>(accountIds.size() * 2);
         Instant now = Instant.now();
-        String pattern = directory.findTemplate(templateId).map(VaultTemplate::namePattern).orElse("?");
+        String pattern = templates.findTemplate(templateId).map(VaultTemplate::namePattern).orElse("?");
         for (String accountId : accountIds) {
             String targetId = targetOf(accountId);
             plan.add(new JobResult(accountId, targetId, STEP_PASSWORDS, "PLANNED", true,
@@ -292,15 +303,15 @@ public class MassOnboard {
      */
     Map<String, Set<String>> wantedMembers(Collection<String> targets, String vaultTarget, String templateId,
                                            String associationAttr, String groupAttr, String linkAttr) {
-        VaultTemplate template = directory.findTemplate(templateId)
+        VaultTemplate template = templates.findTemplate(templateId)
                 .orElseThrow(() -> new IllegalStateException("unknown vault template '" + templateId + "'"));
         List<String> templateUsers = template.defaults(associationAttr);
         List<String> templateGroups = template.defaults(groupAttr);
         Map<String, Set<String>> wanted = new TreeMap<>();
         templateGroups.forEach(g -> wanted.computeIfAbsent(g, x -> new TreeSet<>()).addAll(templateUsers));
         for (String accountId : accountsToOnboard(targets, vaultTarget, linkAttr)) {
-            List<String> users = directory.attribute(accountId, associationAttr);
-            directory.attribute(accountId, groupAttr).forEach(g -> wanted.computeIfAbsent(g, x -> new TreeSet<>()).addAll(users));
+            List<String> users = attributes.attribute(accountId, associationAttr);
+            attributes.attribute(accountId, groupAttr).forEach(g -> wanted.computeIfAbsent(g, x -> new TreeSet<>()).addAll(users));
         }
         return wanted;
     }
@@ -308,7 +319,7 @@ public class MassOnboard {
     /** The accounts of the targets that no vault account links to yet, admin accounts left out, in id order. */
     List<String> accountsToOnboard(Collection<String> targets, String vaultTarget, String linkAttr) {
         Set<String> linked = new HashSet<>();
-        for (AccountLink link : directory.links(vaultTarget, linkAttr, targets)) {
+        for (AccountLink link : attributes.links(vaultTarget, linkAttr, targets)) {
             linked.add(link.backingAccountId());
         }
         Set<String> admins = new HashSet<>();

@@ -1,7 +1,7 @@
 package io.rotor.workflow;
 
 import io.rotor.domain.Account;
-import io.rotor.vault.DirectoryStore;
+import io.rotor.vault.AttributeRepository;
 import io.rotor.vault.UnknownAccountException;
 import io.rotor.vault.VaultStore;
 import org.apache.camel.Header;
@@ -27,13 +27,14 @@ public class MassPasswordReset {
     private final WorkflowJobs workflowJobs;
     private final BatchPlanner planner;
     private final VaultStore store;
-    private final DirectoryStore directory;
+    private final AttributeRepository attributes;
 
-    public MassPasswordReset(WorkflowJobs workflowJobs, BatchPlanner planner, VaultStore store, DirectoryStore directory) {
+    public MassPasswordReset(WorkflowJobs workflowJobs, BatchPlanner planner, VaultStore store,
+                             AttributeRepository attributes) {
         this.workflowJobs = workflowJobs;
         this.planner = planner;
         this.store = store;
-        this.directory = directory;
+        this.attributes = attributes;
     }
 
     /** Declares the two steps and the total (two results per account: its update, then its vault sync). */
@@ -72,7 +73,7 @@ public class MassPasswordReset {
                             + "' through the rotation protocol", now, now, 0L));
         }
         for (String accountId : accountIds) {
-            List<String> linked = directory.linkedVaultAccounts(vaultTarget, linkAttr, accountId).stream()
+            List<String> linked = attributes.linkedVaultAccounts(vaultTarget, linkAttr, accountId).stream()
                     .map(Account::id).collect(Collectors.toList());
             plan.add(new JobResult(accountId, null, STEP_SYNC, "PLANNED", true, linked.isEmpty()
                     ? "no linked vault account: nothing to synchronise"

@@ -1,6 +1,8 @@
 package io.rotor.workflow;
 
-import io.rotor.vault.DirectoryStore;
+import io.rotor.vault.AccessRepository;
+import io.rotor.vault.AttributeRepository;
+import io.rotor.vault.GroupRepository;
 import io.rotor.vault.ResyncResult;
 import org.apache.camel.Header;
 
@@ -10,8 +12,9 @@ import java.util.function.Supplier;
 
 /**
  * The Java side of the single-user-offboard routes ({@code routes/single-user-offboard*.camel.yaml}): the seed's
- * four steps on the vault's directory ({@link DirectoryStore}), each recorded as one result of its own step. Every
- * step is idempotent ("nothing changed" when run again). With {@code dryRun} a step only records what it would do.
+ * four steps on the vault model ({@link GroupRepository}, {@link AttributeRepository}, {@link AccessRepository}),
+ * each recorded as one result of its own step. Every step is idempotent ("nothing changed" when run again). With
+ * {@code dryRun} a step only records what it would do.
  */
 public class SingleUserOffboard {
     public static final String WORKFLOW = "single-user-offboard";
@@ -22,11 +25,16 @@ public class SingleUserOffboard {
     public static final List<String> STEPS = List.of(STEP_INHERIT, STEP_TRANSFER, STEP_LEAVE, STEP_DISCOVERY);
 
     private final WorkflowJobs workflowJobs;
-    private final DirectoryStore directory;
+    private final GroupRepository groups;
+    private final AttributeRepository attributes;
+    private final AccessRepository access;
 
-    public SingleUserOffboard(WorkflowJobs workflowJobs, DirectoryStore directory) {
+    public SingleUserOffboard(WorkflowJobs workflowJobs, GroupRepository groups, AttributeRepository attributes,
+                              AccessRepository access) {
         this.workflowJobs = workflowJobs;
-        this.directory = directory;
+        this.groups = groups;
+        this.attributes = attributes;
+        this.access = access;
     }
 
     public void plan(@Header("jobId") String jobId) {
@@ -40,7 +48,7 @@ public class SingleUserOffboard {
                                      @Header("actor") String actor) {
         return step(jobId, STEP_INHERIT, dryRun, from,
                 () -> "would add " + to + " to the groups of " + from + ": " + groupNames(from),
-                () -> to + " joined " + directory.inheritGroups(actor, from, to) + " group(s) of " + from);
+                () -> to + " joined " + groups.inheritGroups(actor, from, to) + " group(s) of " + from);
     }
 
     /** Step 2: the departing user's associations on the vault target move to the inheriting user. */
@@ -51,9 +59,9 @@ public class SingleUserOffboard {
                                             @Header("actor") String actor) {
         return step(jobId, STEP_TRANSFER, dryRun, from,
                 () -> "would move the associations ('" + associationAttr + "') of " + from + " to " + to + " on "
-                        + directory.vaultAccountsWithAttributeValue(vaultTarget, associationAttr, from).size()
+                        + attributes.vaultAccountsWithAttributeValue(vaultTarget, associationAttr, from).size()
                         + " vault account(s)",
-                () -> directory.transferAssociations(actor, vaultTarget, associationAttr, from, to)
+                () -> attributes.transferAssociations(actor, vaultTarget, associationAttr, from, to)
                         + " vault account(s) moved from " + from + " to " + to);
     }
 
@@ -62,7 +70,7 @@ public class SingleUserOffboard {
                                    @Header("userToOffboard") String from, @Header("actor") String actor) {
         return step(jobId, STEP_LEAVE, dryRun, from,
                 () -> "would remove " + from + " from " + groupNames(from),
-                () -> from + " left " + directory.leaveAllGroups(actor, from) + " group(s)");
+                () -> from + " left " + groups.leaveAllGroups(actor, from) + " group(s)");
     }
 
     /** Step 4: vault discovery — access to the vault target's accounts is rebuilt from the new facts. */
@@ -73,14 +81,14 @@ public class SingleUserOffboard {
         return step(jobId, STEP_DISCOVERY, dryRun, from,
                 () -> "would rebuild access to the accounts of vault target '" + vaultTarget + "'",
                 () -> {
-                    ResyncResult r = directory.resync(actor, vaultTarget, associationAttr, null);
+                    ResyncResult r = access.resync(actor, vaultTarget, associationAttr, null);
                     return "access rebuilt: " + r.added() + " added, " + r.removed() + " removed, " + r.total()
-                            + " in all; " + from + " can use " + directory.accessibleAccounts(from).size() + " account(s)";
+                            + " in all; " + from + " can use " + access.accessibleAccounts(from).size() + " account(s)";
                 });
     }
 
     private String groupNames(String userId) {
-        return directory.groupsOf(userId).stream().map(g -> g.id()).toList().toString();
+        return groups.groupsOf(userId).stream().map(g -> g.id()).toList().toString();
     }
 
     private JobProgress step(String jobId, String step, Boolean dryRun, String userId, Supplier<String> plan,

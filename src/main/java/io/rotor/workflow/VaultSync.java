@@ -2,7 +2,7 @@ package io.rotor.workflow;
 
 import io.rotor.domain.Account;
 import io.rotor.domain.Slot;
-import io.rotor.vault.DirectoryStore;
+import io.rotor.vault.AttributeRepository;
 import io.rotor.vault.StoredCredential;
 import io.rotor.vault.VaultStore;
 import io.rotor.workflow.OperationResult.Outcome;
@@ -22,12 +22,12 @@ public class VaultSync {
     public static final String OPERATION = "vault-sync";
 
     private final VaultStore store;
-    private final DirectoryStore directory;
+    private final AttributeRepository attributes;
     private final RotationService rotation;
 
-    public VaultSync(VaultStore store, DirectoryStore directory, RotationService rotation) {
+    public VaultSync(VaultStore store, AttributeRepository attributes, RotationService rotation) {
         this.store = store;
-        this.directory = directory;
+        this.attributes = attributes;
         this.rotation = rotation;
     }
 
@@ -36,7 +36,7 @@ public class VaultSync {
      *         already in sync), FAILED naming the vault accounts that could not be updated
      */
     public OperationResult syncLinked(String backingAccountId, String vaultTargetId, String linkAttr, String actor) {
-        List<Account> linked = directory.linkedVaultAccounts(vaultTargetId, linkAttr, backingAccountId);
+        List<Account> linked = attributes.linkedVaultAccounts(vaultTargetId, linkAttr, backingAccountId);
         if (linked.isEmpty()) {
             return new OperationResult(backingAccountId, OPERATION, Outcome.SUCCEEDED, null,
                     "no vault account on '" + vaultTargetId + "' is linked to it through '" + linkAttr + "'");

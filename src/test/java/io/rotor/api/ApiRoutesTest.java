@@ -630,19 +630,18 @@ class ApiRoutesTest extends CamelMainTestSupport {
 
     @Test
     void theDirectoryKeepsWhatItNeeds() throws Exception {
-        io.rotor.vault.DirectoryStore directory = new io.rotor.vault.DirectoryStore(vault.dataSource(), Clock.systemUTC());
-        directory.ensureUserTarget("test", "people");
-        directory.upsertUser("test", new io.rotor.domain.VaultUser("alice", "people", "alice", "Alice", false));
-        directory.ensureVaultTarget("test", "vault");
+        vault.users().ensureUserTarget("test", "people");
+        vault.users().upsertUser("test", new io.rotor.domain.VaultUser("alice", "people", "alice", "Alice", false));
+        vault.templates().ensureVaultTarget("test", "vault");
         store.upsertAccount("v-acct-1", "vault", "acct-1", CredentialType.PASSWORD, null);
-        directory.setAttribute("test", "v-acct-1", "link", List.of("acct-1"));
+        vault.attributes().setAttribute("test", "v-acct-1", "link", List.of("acct-1"));
         String before = state();
 
         assertError(call("DELETE", "/api/v1/targets/people", bearer(adminToken), null), 409, "IN_USE", "vault user(s)");
         assertError(call("DELETE", "/api/v1/accounts/acct-1", bearer(adminToken), null), 409, "IN_USE", "named in an attribute");
 
         assertThat(state()).isEqualTo(before);
-        assertThat(directory.findUser("alice")).isPresent();
+        assertThat(vault.users().findUser("alice")).isPresent();
         assertThat(call("DELETE", "/api/v1/accounts/v-acct-1", bearer(adminToken), null).statusCode())
                 .as("the vault account itself may go, its attributes with it").isEqualTo(204);
         assertThat(call("DELETE", "/api/v1/accounts/acct-1", bearer(adminToken), null).statusCode()).isEqualTo(204);

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rotor.domain.CredentialType;
 import io.rotor.domain.Target;
 import io.rotor.domain.TlsMode;
-import io.rotor.vault.DirectoryStore;
 import io.rotor.vault.MasterKey;
 import io.rotor.vault.Vault;
+import io.rotor.vault.VaultModel;
 import io.rotor.vault.VaultStore;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.model.Model;
@@ -50,7 +50,6 @@ class DirectoryApiTest extends CamelMainTestSupport {
     private Path dataDir;
     private Vault vault;
     private VaultStore store;
-    private DirectoryStore directory;
     private String adminToken;
     private String operatorToken;
     private String auditorToken;
@@ -91,12 +90,13 @@ class DirectoryApiTest extends CamelMainTestSupport {
         dataDir = Files.createTempDirectory("rotor-dirapi-");
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 4);
         store = vault.store();
-        directory = vault.directory();
         AuthStore auth = new AuthStore(vault.dataSource(), Clock.systemUTC());
         registry.bind("apiAuthenticator", new Authenticator(auth, store));
+        DirectoryApi directory = new DirectoryApi(store, vault.users(), vault.groups(), vault.attributes(), vault.access(),
+                vault.templates());
         registry.bind("apiInventory", new InventoryApi(store, directory));
         registry.bind("apiAccounts", new AccountApi(store));
-        registry.bind("apiDirectory", new DirectoryApi(store, directory));
+        registry.bind("apiDirectory", directory);
 
         adminToken = token(auth, "admin-1", Role.ADMIN);
         operatorToken = token(auth, "operator-1", Role.OPERATOR);
@@ -105,8 +105,8 @@ class DirectoryApiTest extends CamelMainTestSupport {
         // a real target with a backing account, a vault target with one vault account, a user target
         store.upsertTarget(new Target("fleet", "fake", "localhost", 1, null, TlsMode.DISABLE, null, null, Map.of()));
         store.upsertAccount("db1-app", "fleet", "app", CredentialType.PASSWORD, null);
-        directory.ensureVaultTarget("test", "pam");
-        directory.ensureUserTarget("test", "staff");
+        vault.templates().ensureVaultTarget("test", "pam");
+        vault.users().ensureUserTarget("test", "staff");
         store.upsertAccount("v-db1-app", "pam", "db1-app", CredentialType.PASSWORD, null);
     }
 
@@ -169,12 +169,12 @@ class DirectoryApiTest extends CamelMainTestSupport {
         StringBuilder s = new StringBuilder();
         s.append(store.listTargets()).append('\n');
         for (String target : List.of("staff")) {
-            s.append(directory.listUsers(target)).append('\n').append(directory.listGroups(target)).append('\n');
-            directory.listGroups(target).forEach(g -> s.append(g.id()).append(directory.members(g.id())).append('\n'));
-            directory.listUsers(target).forEach(u -> s.append(u.id()).append(directory.accessOf(u.id())).append('\n'));
+            s.append(vault.users().listUsers(target)).append('\n').append(vault.groups().listGroups(target)).append('\n');
+            vault.groups().listGroups(target).forEach(g -> s.append(g.id()).append(vault.groups().members(g.id())).append('\n'));
+            vault.users().listUsers(target).forEach(u -> s.append(u.id()).append(vault.access().accessOf(u.id())).append('\n'));
         }
-        s.append(directory.listTemplates()).append('\n');
-        store.listAccounts(null).forEach(a -> s.append(a.id()).append(directory.attributes(a.id())).append('\n'));
+        s.append(vault.templates().listTemplates()).append('\n');
+        store.listAccounts(null).forEach(a -> s.append(a.id()).append(vault.attributes().attributes(a.id())).append('\n'));
         store.auditTrail(null, 10_000).stream().filter(a -> !a.operation().startsWith("API_"))
                 .forEach(a -> s.append(a.operation()).append(' ').append(a.detail()).append('\n'));
         return s.toString();
@@ -204,8 +204,8 @@ class DirectoryApiTest extends CamelMainTestSupport {
         assertThat(vaultTarget.has("host")).as("a view onto the vault has no host").isFalse();
         ok(admin("POST", "/api/v1/targets", "{\"id\": \"people\", \"type\": \"vault-users\"}"), 201);
 
-        assertThat(store.findTarget("vault").orElseThrow().type()).isEqualTo(DirectoryStore.VAULT_TARGET_TYPE);
-        assertThat(store.findTarget("people").orElseThrow().type()).isEqualTo(DirectoryStore.USER_TARGET_TYPE);
+        assertThat(store.findTarget("vault").orElseThrow().type()).isEqualTo(VaultModel.VAULT_TARGET_TYPE);
+        assertThat(store.findTarget("people").orElseThrow().type()).isEqualTo(VaultModel.USER_TARGET_TYPE);
         JsonNode list = ok(call("GET", "/api/v1/targets", auditorToken, null), 200);
         assertThat(ids(list)).contains("vault", "people", "fleet");
 
@@ -239,7 +239,7 @@ class DirectoryApiTest extends CamelMainTestSupport {
         assertThat(replaced.get("login").asText()).isEqualTo("alice2");
         assertThat(replaced.get("disabled").asBoolean()).isTrue();
         assertThat(replaced.has("displayName")).as("PUT replaces whole; left out is null").isFalse();
-        assertThat(directory.findUser("alice").orElseThrow().disabled()).isTrue();
+        assertThat(vault.users().findUser("alice").orElseThrow().disabled()).isTrue();
 
         String before = state();
         assertError(admin("POST", "/api/v1/users", "{\"id\": \"alice\", \"userTarget\": \"staff\", \"login\": \"x\"}"),
@@ -269,7 +269,7 @@ class DirectoryApiTest extends CamelMainTestSupport {
         ok(admin("DELETE", "/api/v1/users/bob", null), 204);
         assertError(call("GET", "/api/v1/users/bob", auditorToken, null), 404, "NOT_FOUND");
         assertError(admin("DELETE", "/api/v1/users/bob", null), 404, "NOT_FOUND");
-        assertThat(directory.findUser("bob")).isEmpty();
+        assertThat(vault.users().findUser("bob")).isEmpty();
         assertThat(audited("USER_DELETE")).isEqualTo(1);
     }
 
@@ -281,7 +281,7 @@ class DirectoryApiTest extends CamelMainTestSupport {
         ok(admin("PUT", "/api/v1/accounts/v-db1-app/attributes/owners", "{\"values\": [\"alice\"]}"), 200);
         ok(admin("PUT", "/api/v1/accounts/v-db1-app/attributes/groups", "{\"values\": [\"dba\"]}"), 200);
         ok(admin("POST", "/api/v1/vault-targets/pam/resync", "{\"associationAttribute\": \"owners\", \"groupAttribute\": \"groups\"}"), 200);
-        assertThat(directory.accessOf("alice")).hasSize(2);
+        assertThat(vault.access().accessOf("alice")).hasSize(2);
 
         String before = state();
         assertError(admin("DELETE", "/api/v1/users/alice", null), 409, "IN_USE", "'v-db1-app' (owners)");
@@ -289,8 +289,8 @@ class DirectoryApiTest extends CamelMainTestSupport {
 
         ok(admin("DELETE", "/api/v1/accounts/v-db1-app/attributes/owners", null), 204);
         ok(admin("DELETE", "/api/v1/users/alice", null), 204);
-        assertThat(directory.findUser("alice")).isEmpty();
-        assertThat(directory.members("dba")).isEmpty();
+        assertThat(vault.users().findUser("alice")).isEmpty();
+        assertThat(vault.groups().members("dba")).isEmpty();
         JsonNode resync = ok(admin("POST", "/api/v1/vault-targets/pam/resync", null), 200);
         assertThat(resync.get("total").asInt()).as("no access row is left for the deleted user").isZero();
         assertThat(resync.get("removed").asInt()).as("deleteUser already removed the rows").isZero();
@@ -346,8 +346,8 @@ class DirectoryApiTest extends CamelMainTestSupport {
 
         // deleting a group removes its memberships and the access that came through it
         ok(admin("DELETE", "/api/v1/groups/dba", null), 204);
-        assertThat(directory.findGroup("dba")).isEmpty();
-        assertThat(directory.accessOf("bob")).extracting(a -> a.via()).containsExactly("association");
+        assertThat(vault.groups().findGroup("dba")).isEmpty();
+        assertThat(vault.access().accessOf("bob")).extracting(a -> a.via()).containsExactly("association");
         assertError(call("GET", "/api/v1/groups/dba", auditorToken, null), 404, "NOT_FOUND");
         assertThat(audited("GROUP_DELETE")).isEqualTo(1);
 
@@ -364,7 +364,7 @@ class DirectoryApiTest extends CamelMainTestSupport {
         JsonNode created = ok(admin("POST", "/api/v1/templates", "{\"id\": \"t1\", \"vaultTarget\": \"pam\","
                 + " \"namePattern\": \"{target}-{username}\", \"attributes\": {\"groups\": [\"all\", \"dba\", \"all\"]}}"), 201);
         assertThat(created.get("attributes").get("groups")).hasSize(2);
-        assertThat(directory.findTemplate("t1").orElseThrow().defaults("groups")).containsExactly("all", "dba");
+        assertThat(vault.templates().findTemplate("t1").orElseThrow().defaults("groups")).containsExactly("all", "dba");
         assertThat(ids(ok(call("GET", "/api/v1/templates", auditorToken, null), 200))).containsExactly("t1");
         assertThat(ok(call("GET", "/api/v1/templates/t1", operatorToken, null), 200).get("namePattern").asText())
                 .isEqualTo("{target}-{username}");
@@ -387,7 +387,7 @@ class DirectoryApiTest extends CamelMainTestSupport {
         assertThat(state()).isEqualTo(before);
 
         ok(admin("DELETE", "/api/v1/templates/t1", null), 204);
-        assertThat(directory.findTemplate("t1")).isEmpty();
+        assertThat(vault.templates().findTemplate("t1")).isEmpty();
         assertError(admin("DELETE", "/api/v1/templates/t1", null), 404, "NOT_FOUND");
         assertThat(audited("TEMPLATE_DELETE")).isEqualTo(1);
     }
@@ -414,7 +414,7 @@ class DirectoryApiTest extends CamelMainTestSupport {
         assertThat(state()).isEqualTo(before);
 
         ok(admin("DELETE", "/api/v1/accounts/v-db1-app/attributes/owners", null), 204);
-        assertThat(directory.attribute("v-db1-app", "owners")).isEmpty();
+        assertThat(vault.attributes().attribute("v-db1-app", "owners")).isEmpty();
         assertError(admin("DELETE", "/api/v1/accounts/v-db1-app/attributes/owners", null), 404, "NOT_FOUND", "owners");
     }
 

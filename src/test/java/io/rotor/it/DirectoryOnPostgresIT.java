@@ -1,7 +1,6 @@
 package io.rotor.it;
 
 import io.rotor.vault.DirectoryScenario;
-import io.rotor.vault.DirectoryStore;
 import io.rotor.vault.InvalidFieldException;
 import io.rotor.vault.MasterKey;
 import io.rotor.vault.Vault;
@@ -55,8 +54,7 @@ class DirectoryOnPostgresIT {
         try (Vault vault = open()) {
             DirectoryScenario.run(vault);
 
-            DirectoryStore dir = vault.directory();
-            assertThatThrownBy(() -> dir.ensureUserTarget("it", DirectoryScenario.VAULT)).isInstanceOf(InvalidFieldException.class)
+            assertThatThrownBy(() -> vault.users().ensureUserTarget("it", DirectoryScenario.VAULT)).isInstanceOf(InvalidFieldException.class)
                     .hasMessage("userTargetId 'pam' is a target of type 'vault'; a vault user target must have type 'vault-users'");
 
             try (Connection c = vault.dataSource().getConnection(); Statement s = c.createStatement()) {
@@ -77,8 +75,8 @@ class DirectoryOnPostgresIT {
             }
         }
         try (Vault reopened = open()) {
-            assertThat(reopened.directory().canUse("carol", "db2-etl")).isTrue();
-            assertThat(reopened.directory().attribute("db1-app", DirectoryScenario.LINK)).containsExactly("db1.app");
+            assertThat(reopened.access().canUse("carol", "db2-etl")).isTrue();
+            assertThat(reopened.attributes().attribute("db1-app", DirectoryScenario.LINK)).containsExactly("db1.app");
         }
     }
 }

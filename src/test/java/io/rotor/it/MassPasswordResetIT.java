@@ -7,7 +7,6 @@ import io.rotor.domain.CredentialType;
 import io.rotor.domain.PasswordGenerator;
 import io.rotor.domain.Secret;
 import io.rotor.domain.Slot;
-import io.rotor.vault.DirectoryStore;
 import io.rotor.workflow.RotationService;
 import io.rotor.workflow.RotorMetrics;
 import org.junit.jupiter.api.AfterAll;
@@ -157,8 +156,7 @@ class MassPasswordResetIT {
         try (VaultReader reader = new VaultReader(dataDir, masterKey)) {
             RotationService rotation = new RotationService(reader.vault().store(), new ConnectorRegistry(),
                     new PasswordGenerator(), new RotorMetrics(), Duration.ofMinutes(5), 1);
-            DirectoryStore directory = reader.vault().directory();
-            directory.ensureVaultTarget("it", "vault");
+            reader.vault().templates().ensureVaultTarget("it", "vault");
             List<String> all = new ArrayList<>(pgUsers);
             all.addAll(myUsers);
             all.addAll(pxUsers);
@@ -168,7 +166,7 @@ class MassPasswordResetIT {
                     reader.vault().store().upsertAccount("v-" + user, "vault", user, CredentialType.PASSWORD, null);
                     assertThat(rotation.set("v-" + user, secret, true, "it").success()).isTrue();
                 }
-                directory.setAttribute("it", "v-" + user, LINK, List.of(user));
+                reader.vault().attributes().setAttribute("it", "v-" + user, LINK, List.of(user));
             }
         }
     }

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The seed's mass onboard then single-user offboard, on the vault model alone (no connector): the core scenario
- * that runs on H2 ({@code DirectoryStoreTest}) and on PostgreSQL ({@code DirectoryOnPostgresIT}).
+ * that runs on H2 ({@code VaultModelTest}) and on PostgreSQL ({@code DirectoryOnPostgresIT}).
  */
 public final class DirectoryScenario {
     public static final String USERS = "people";
@@ -35,7 +35,11 @@ public final class DirectoryScenario {
 
     public static void run(Vault vault) {
         VaultStore store = vault.store();
-        DirectoryStore dir = vault.directory();
+        UserRepository users = vault.users();
+        GroupRepository groups = vault.groups();
+        AttributeRepository attributes = vault.attributes();
+        AccessRepository access = vault.access();
+        TemplateRepository templates = vault.templates();
         store.upsertTarget(new Target("db1", "postgresql", "127.0.0.1", 5432, "postgres", TlsMode.DISABLE, null, null, Map.of()));
         store.upsertTarget(new Target("db2", "mariadb", "127.0.0.1", 3306, null, TlsMode.DISABLE, null, null, Map.of()));
         for (String user : List.of("app", "report", "etl")) {
@@ -44,33 +48,33 @@ public final class DirectoryScenario {
         }
 
         // ---- mass onboard
-        assertThat(dir.ensureUserTarget("job-1", USERS)).isTrue();
-        assertThat(dir.ensureVaultTarget("job-1", VAULT)).isTrue();
+        assertThat(users.ensureUserTarget("job-1", USERS)).isTrue();
+        assertThat(templates.ensureVaultTarget("job-1", VAULT)).isTrue();
         for (String[] u : new String[][]{{"alice", "Alice A."}, {"bob", "Bob B."}, {"carol", "Carol C."}}) {
-            dir.upsertUser("job-1", new VaultUser(u[0], USERS, u[0] + "@corp", u[1], false));
+            users.upsertUser("job-1", new VaultUser(u[0], USERS, u[0] + "@corp", u[1], false));
         }
         // step 1: create missing groups (twice: the second run creates nothing)
         for (int run = 0; run < 2; run++) {
-            assertThat(dir.createGroupIfMissing("job-1", USERS, "dba", "Database administrators")).isEqualTo(run == 0);
-            assertThat(dir.createGroupIfMissing("job-1", USERS, "auditors", "Auditors")).isEqualTo(run == 0);
+            assertThat(groups.createGroupIfMissing("job-1", USERS, "dba", "Database administrators")).isEqualTo(run == 0);
+            assertThat(groups.createGroupIfMissing("job-1", USERS, "auditors", "Auditors")).isEqualTo(run == 0);
         }
         // step 2: memberships
-        assertThat(dir.addMember("job-1", "dba", "alice")).isTrue();
-        assertThat(dir.addMember("job-1", "auditors", "carol")).isTrue();
-        assertThat(dir.addMember("job-1", "dba", "alice")).isFalse();
+        assertThat(groups.addMember("job-1", "dba", "alice")).isTrue();
+        assertThat(groups.addMember("job-1", "auditors", "carol")).isTrue();
+        assertThat(groups.addMember("job-1", "dba", "alice")).isFalse();
         // step 6: vault accounts from the template, linked, grouped and associated
-        dir.upsertTemplate("job-1", new VaultTemplate("tpl", VAULT, "{target}-{username}", Map.of(GROUPS, List.of("auditors"))));
+        templates.upsertTemplate("job-1", new VaultTemplate("tpl", VAULT, "{target}-{username}", Map.of(GROUPS, List.of("auditors"))));
         for (String backing : List.of("db1.app", "db1.report", "db2.app", "db2.etl")) {
-            VaultAccountCreation created = dir.createVaultAccountFromTemplate("job-1", "tpl", backing, LINK, OWNERS, GROUPS,
+            VaultAccountCreation created = templates.createVaultAccountFromTemplate("job-1", "tpl", backing, LINK, OWNERS, GROUPS,
                     List.of("alice"), backing.endsWith("app") ? List.of("dba") : List.of());
             assertThat(created.created()).isTrue();
-            assertThat(dir.createVaultAccountFromTemplate("job-1", "tpl", backing, LINK, OWNERS, GROUPS,
+            assertThat(templates.createVaultAccountFromTemplate("job-1", "tpl", backing, LINK, OWNERS, GROUPS,
                     List.of("alice"), List.of()).created()).as("retried creation").isFalse();
         }
-        assertThat(dir.linkedVaultAccounts(VAULT, LINK, "db1.app")).extracting(Account::id).containsExactly("db1-app");
-        assertThat(dir.attribute("db1-app", GROUPS)).containsExactly("auditors", "dba");
-        assertThat(dir.attribute("db1-app", OWNERS)).containsExactly("alice");
-        assertThat(dir.links(VAULT, LINK, List.of("db2"))).containsExactly(
+        assertThat(attributes.linkedVaultAccounts(VAULT, LINK, "db1.app")).extracting(Account::id).containsExactly("db1-app");
+        assertThat(attributes.attribute("db1-app", GROUPS)).containsExactly("auditors", "dba");
+        assertThat(attributes.attribute("db1-app", OWNERS)).containsExactly("alice");
+        assertThat(attributes.links(VAULT, LINK, List.of("db2"))).containsExactly(
                 new AccountLink("db2-app", "db2.app", "db2"), new AccountLink("db2-etl", "db2.etl", "db2"));
 
         // a vault account is an ordinary account: the credential machinery stores its versions
@@ -83,45 +87,45 @@ public final class DirectoryScenario {
         }
 
         // step 3: vault discovery
-        ResyncResult first = dir.resync("job-1", VAULT, OWNERS, GROUPS);
+        ResyncResult first = access.resync("job-1", VAULT, OWNERS, GROUPS);
         // alice: 4 associations + 2 via dba; carol: 4 via auditors
         assertThat(first).isEqualTo(new ResyncResult(VAULT, OWNERS, GROUPS, 10, 0, 10));
-        assertThat(dir.resync("job-1", VAULT, OWNERS, GROUPS).changed()).isFalse();
-        assertThat(dir.accessibleAccounts("alice")).extracting(Account::id)
+        assertThat(access.resync("job-1", VAULT, OWNERS, GROUPS).changed()).isFalse();
+        assertThat(access.accessibleAccounts("alice")).extracting(Account::id)
                 .containsExactly("db1-app", "db1-report", "db2-app", "db2-etl");
-        assertThat(dir.accessOf("alice")).filteredOn(a -> a.vaultAccountId().equals("db1-app")).extracting(VaultAccess::via)
+        assertThat(access.accessOf("alice")).filteredOn(a -> a.vaultAccountId().equals("db1-app")).extracting(VaultAccess::via)
                 .containsExactly("association", "group:dba");
-        assertThat(dir.accessibleAccounts("bob")).isEmpty();
-        assertThat(dir.canUse("carol", "db2-etl")).isTrue();
+        assertThat(access.accessibleAccounts("bob")).isEmpty();
+        assertThat(access.canUse("carol", "db2-etl")).isTrue();
 
         // ---- single-user offboard: alice leaves, bob inherits; every step run twice (a retried workflow)
         for (int run = 0; run < 2; run++) {
             boolean again = run == 1;
-            assertThat(dir.inheritGroups("offboard-1", "alice", "bob")).isEqualTo(again ? 0 : 1);
-            assertThat(dir.transferAssociations("offboard-1", VAULT, OWNERS, "alice", "bob")).isEqualTo(again ? 0 : 4);
-            assertThat(dir.leaveAllGroups("offboard-1", "alice")).isEqualTo(again ? 0 : 1);
+            assertThat(groups.inheritGroups("offboard-1", "alice", "bob")).isEqualTo(again ? 0 : 1);
+            assertThat(attributes.transferAssociations("offboard-1", VAULT, OWNERS, "alice", "bob")).isEqualTo(again ? 0 : 4);
+            assertThat(groups.leaveAllGroups("offboard-1", "alice")).isEqualTo(again ? 0 : 1);
             // the seed's offboard names no group attribute: the vault target remembers it from the onboard
-            ResyncResult resync = dir.resync("offboard-1", VAULT, OWNERS, null);
+            ResyncResult resync = access.resync("offboard-1", VAULT, OWNERS, null);
             assertThat(resync.groupAttr()).isEqualTo(GROUPS);
             // alice: 4 associations and 2 rows via dba go; bob: 4 associations and 2 rows via dba come
             assertThat(resync).isEqualTo(again ? new ResyncResult(VAULT, OWNERS, GROUPS, 0, 0, 10)
                     : new ResyncResult(VAULT, OWNERS, GROUPS, 6, 6, 10));
         }
-        assertThat(dir.accessibleAccounts("alice")).isEmpty();
-        assertThat(dir.accessOf("alice")).isEmpty();
+        assertThat(access.accessibleAccounts("alice")).isEmpty();
+        assertThat(access.accessOf("alice")).isEmpty();
         for (String vaultAccount : List.of("db1-app", "db1-report", "db2-app", "db2-etl")) {
-            assertThat(dir.canUse("alice", vaultAccount)).isFalse();
-            assertThat(dir.canUse("bob", vaultAccount)).isTrue();
-            assertThat(dir.attribute(vaultAccount, OWNERS)).containsExactly("bob");
+            assertThat(access.canUse("alice", vaultAccount)).isFalse();
+            assertThat(access.canUse("bob", vaultAccount)).isTrue();
+            assertThat(attributes.attribute(vaultAccount, OWNERS)).containsExactly("bob");
         }
-        assertThat(dir.groupsOf("alice")).isEmpty();
-        assertThat(dir.groupsOf("bob")).extracting(UserGroup::id).containsExactly("dba");
-        assertThat(dir.accountsWithAttributeValue(OWNERS, "alice")).isEmpty();
+        assertThat(groups.groupsOf("alice")).isEmpty();
+        assertThat(groups.groupsOf("bob")).extracting(UserGroup::id).containsExactly("dba");
+        assertThat(attributes.accountsWithAttributeValue(OWNERS, "alice")).isEmpty();
         // a full resync with both attributes agrees with the offboard's partial one
-        assertThat(dir.resync("offboard-1", VAULT, OWNERS, GROUPS).changed()).isFalse();
+        assertThat(access.resync("offboard-1", VAULT, OWNERS, GROUPS).changed()).isFalse();
 
         // every change is audited with its actor, never with a secret
-        List<AuditRecord> trail = store.auditTrail(null, 10_000);
+        List<AuditRecord> trail = vault.audit().trail(null, 10_000);
         assertThat(trail).extracting(AuditRecord::operation).contains("GROUP_CREATE", "GROUP_MEMBER_ADD",
                 "VAULT_ACCOUNT_CREATE", "ACCESS_RESYNC", "ASSOCIATION_TRANSFER", "GROUP_MEMBER_REMOVE");
         assertThat(trail).filteredOn(a -> a.operation().equals("ASSOCIATION_TRANSFER"))

@@ -10,7 +10,6 @@ import io.rotor.domain.Target;
 import io.rotor.domain.TlsMode;
 import io.rotor.domain.VaultTemplate;
 import io.rotor.domain.VaultUser;
-import io.rotor.vault.DirectoryStore;
 import io.rotor.vault.MasterKey;
 import io.rotor.vault.StoredCredential;
 import io.rotor.vault.Vault;
@@ -55,7 +54,6 @@ class MassOnboardRoutesTest {
     private Path dataDir;
     private Vault vault;
     private VaultStore store;
-    private DirectoryStore directory;
     private JobStore jobs;
     private final FakeTarget target = new FakeTarget();
 
@@ -79,7 +77,6 @@ class MassOnboardRoutesTest {
         dataDir = Files.createTempDirectory("rotor-onboard-");
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 8);
         store = vault.store();
-        directory = vault.directory();
         ConnectorRegistry connectors = new ConnectorRegistry();
         connectors.attach(context);
         connectors.register(target);
@@ -107,13 +104,13 @@ class MassOnboardRoutesTest {
         // one account already in the vault, not yet onboarded, with its own group and owner
         store.upsertAccount("fleet.dba", "fleet", "dba", CredentialType.PASSWORD, null);
         target.passwords.put("dba", "dba-old");
-        directory.ensureVaultTarget("test", "vault");
-        directory.ensureUserTarget("test", "staff");
-        directory.upsertUser("test", new VaultUser("alice", "staff", "alice", "Alice", false));
-        directory.upsertUser("test", new VaultUser("bob", "staff", "bob", "Bob", false));
-        directory.setAttribute("test", "fleet.dba", GROUPS, List.of("dba"));
-        directory.setAttribute("test", "fleet.dba", OWNERS, List.of("bob"));
-        directory.upsertTemplate("test", new VaultTemplate("tpl", "vault", "{target}-{username}",
+        vault.templates().ensureVaultTarget("test", "vault");
+        vault.users().ensureUserTarget("test", "staff");
+        vault.users().upsertUser("test", new VaultUser("alice", "staff", "alice", "Alice", false));
+        vault.users().upsertUser("test", new VaultUser("bob", "staff", "bob", "Bob", false));
+        vault.attributes().setAttribute("test", "fleet.dba", GROUPS, List.of("dba"));
+        vault.attributes().setAttribute("test", "fleet.dba", OWNERS, List.of("bob"));
+        vault.templates().upsertTemplate("test", new VaultTemplate("tpl", "vault", "{target}-{username}",
                 Map.of(GROUPS, List.of("ops"), OWNERS, List.of("alice"))));
     }
 
@@ -172,10 +169,10 @@ class MassOnboardRoutesTest {
 
         // steps 1 and 2: both groups exist on the user target; alice (the template's owner) is in the template's
         // group ops
-        assertThat(directory.listGroups("staff")).extracting(g -> g.id()).containsExactly("dba", "ops");
-        assertThat(directory.members("ops")).extracting(VaultUser::id).containsExactly("alice");
+        assertThat(vault.groups().listGroups("staff")).extracting(g -> g.id()).containsExactly("dba", "ops");
+        assertThat(vault.groups().members("ops")).extracting(VaultUser::id).containsExactly("alice");
         // an account's own owners join only its own groups: bob gets no way into the template's group ops
-        assertThat(directory.members("dba")).extracting(VaultUser::id).containsExactly("bob");
+        assertThat(vault.groups().members("dba")).extracting(VaultUser::id).containsExactly("bob");
         // step 3: discovery added the 70 new accounts, not the admin, not the refused name
         assertThat(store.listAccounts("fleet")).hasSize(DISCOVERED + 2);
         assertThat(store.listAccounts("fleet")).extracting(Account::username).doesNotContain("bad;name");
@@ -190,19 +187,19 @@ class MassOnboardRoutesTest {
             assertThat(target.passwords.get(username)).isNotEqualTo("unknown-" + i).isEqualTo(current(id));
             String vaultId = "fleet-" + username;
             assertThat(current(vaultId)).isEqualTo(current(id));
-            assertThat(directory.attribute(vaultId, LINK)).containsExactly(id);
-            assertThat(directory.attribute(vaultId, GROUPS)).containsExactly("ops");
-            assertThat(directory.attribute(vaultId, OWNERS)).containsExactly("alice");
+            assertThat(vault.attributes().attribute(vaultId, LINK)).containsExactly(id);
+            assertThat(vault.attributes().attribute(vaultId, GROUPS)).containsExactly("ops");
+            assertThat(vault.attributes().attribute(vaultId, OWNERS)).containsExactly("alice");
         }
         assertThat(target.passwords.get("dba")).isNotEqualTo("dba-old").isEqualTo(current("fleet-dba"));
-        assertThat(directory.attribute("fleet-dba", GROUPS)).containsExactly("dba", "ops");
-        assertThat(directory.attribute("fleet-dba", OWNERS)).containsExactly("alice", "bob");
+        assertThat(vault.attributes().attribute("fleet-dba", GROUPS)).containsExactly("dba", "ops");
+        assertThat(vault.attributes().attribute("fleet-dba", OWNERS)).containsExactly("alice", "bob");
         // the admin account was neither reset nor given a vault account
         assertThat(target.passwords.get("root")).isEqualTo("admin-secret");
-        assertThat(directory.linkedVaultAccounts("vault", LINK, "fleet-admin")).isEmpty();
+        assertThat(vault.attributes().linkedVaultAccounts("vault", LINK, "fleet-admin")).isEmpty();
         // the final resync: access reflects the new accounts
-        assertThat(directory.accessibleAccounts("alice")).hasSize(DISCOVERED + 1);
-        assertThat(directory.accessibleAccounts("bob")).extracting(Account::id).containsExactly("fleet-dba");
+        assertThat(vault.access().accessibleAccounts("alice")).hasSize(DISCOVERED + 1);
+        assertThat(vault.access().accessibleAccounts("bob")).extracting(Account::id).containsExactly("fleet-dba");
         assertThat(store.accountsWithPending()).isEmpty();
     }
 
@@ -232,7 +229,7 @@ class MassOnboardRoutesTest {
                 .extracting(JobResult::accountId, JobResult::step)
                 .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("fleet.ghost", MassOnboard.STEP_PASSWORDS),
                         org.assertj.core.groups.Tuple.tuple("fleet.ghost", MassOnboard.STEP_VAULT_ACCOUNTS));
-        assertThat(directory.linkedVaultAccounts("vault", LINK, "fleet.ghost")).isEmpty();
+        assertThat(vault.attributes().linkedVaultAccounts("vault", LINK, "fleet.ghost")).isEmpty();
         assertThat(store.accountsWithPending()).isEmpty();
     }
 
@@ -246,7 +243,7 @@ class MassOnboardRoutesTest {
                 MassOnboard.STEP_GROUPS, MassOnboard.STEP_GROUPS, MassOnboard.STEP_MEMBERS, MassOnboard.STEP_MEMBERS,
                 MassOnboard.STEP_DISCOVERY, MassOnboard.STEP_DISCOVERY, MassOnboard.STEP_PASSWORDS,
                 MassOnboard.STEP_VAULT_ACCOUNTS, MassOnboard.STEP_VAULT_ACCOUNTS);
-        assertThat(directory.listGroups("staff")).isEmpty();
+        assertThat(vault.groups().listGroups("staff")).isEmpty();
         assertThat(store.listAccounts("fleet")).hasSize(2);
         assertThat(store.listAccounts("vault")).isEmpty();
         assertThat(target.passwords.get("dba")).isEqualTo("dba-old");

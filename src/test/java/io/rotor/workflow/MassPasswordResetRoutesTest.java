@@ -7,7 +7,6 @@ import io.rotor.domain.Secret;
 import io.rotor.domain.Slot;
 import io.rotor.domain.Target;
 import io.rotor.domain.TlsMode;
-import io.rotor.vault.DirectoryStore;
 import io.rotor.vault.MasterKey;
 import io.rotor.vault.StoredCredential;
 import io.rotor.vault.Vault;
@@ -93,12 +92,14 @@ class MassPasswordResetRoutesTest extends CamelMainTestSupport {
         registry.bind("jobStore", jobs);
         registry.bind("workflowJobs", workflowJobs);
         registry.bind("perTargetLimiter", new PerTargetLimiter(2, Map.of()));
-        VaultSync vaultSync = new VaultSync(store, vault.directory(), rotation);
+        VaultSync vaultSync = new VaultSync(store, vault.attributes(), rotation);
         registry.bind("vaultSync", vaultSync);
-        registry.bind("massOnboard", new MassOnboard(workflowJobs, store, vault.directory(), rotation, vaultSync));
+        registry.bind("massOnboard", new MassOnboard(workflowJobs, store, vault.groups(), vault.attributes(),
+                vault.access(), vault.templates(), rotation, vaultSync));
         registry.bind("massPasswordReset", new MassPasswordReset(workflowJobs, new BatchPlanner(vault.dataSource()),
-                store, vault.directory()));
-        registry.bind("singleUserOffboard", new SingleUserOffboard(workflowJobs, vault.directory()));
+                store, vault.attributes()));
+        registry.bind("singleUserOffboard", new SingleUserOffboard(workflowJobs, vault.groups(), vault.attributes(),
+                vault.access()));
         registry.bind("batchResultsStrategy", new BatchResultsStrategy(jobs) {
             @Override
             public void onCompletion(Exchange exchange, Exchange inputExchange) {
@@ -111,8 +112,7 @@ class MassPasswordResetRoutesTest extends CamelMainTestSupport {
         });
 
         store.upsertTarget(new Target("fleet", "fake", "localhost", 1, null, TlsMode.DISABLE, null, null, Map.of()));
-        DirectoryStore directory = vault.directory();
-        directory.ensureVaultTarget("test", "vault");
+        vault.templates().ensureVaultTarget("test", "vault");
         for (int i = 0; i < ACCOUNTS; i++) {
             String id = "acct-%03d".formatted(i);
             store.upsertAccount(id, "fleet", id, CredentialType.PASSWORD, null);
@@ -122,7 +122,7 @@ class MassPasswordResetRoutesTest extends CamelMainTestSupport {
                 String vaultId = "v-" + id;
                 store.upsertAccount(vaultId, "vault", id, CredentialType.PASSWORD, null);
                 rotation.set(vaultId, secret("initial-" + i), true, "test");
-                directory.setAttribute("test", vaultId, LINK, List.of(id));
+                vault.attributes().setAttribute("test", vaultId, LINK, List.of(id));
             }
         }
     }
@@ -261,16 +261,15 @@ class MassPasswordResetRoutesTest extends CamelMainTestSupport {
 
     @Test
     void singleUserOffboardMovesGroupsAndAssociationsSoTheDepartingUserReachesNothing() {
-        DirectoryStore directory = vault.directory();
-        directory.ensureUserTarget("test", "people");
-        directory.upsertUser("test", new io.rotor.domain.VaultUser("alice", "people", "alice", "Alice", false));
-        directory.upsertUser("test", new io.rotor.domain.VaultUser("bob", "people", "bob", "Bob", false));
-        directory.createGroupIfMissing("test", "people", "dba", "DBAs");
-        directory.addMember("test", "dba", "alice");
-        directory.setAttribute("test", "v-acct-000", "owners", List.of("alice"));
-        directory.setAttribute("test", "v-acct-001", "groups", List.of("dba"));
-        directory.resync("test", "vault", "owners", "groups");
-        assertThat(directory.accessibleAccounts("alice")).hasSize(2);
+        vault.users().ensureUserTarget("test", "people");
+        vault.users().upsertUser("test", new io.rotor.domain.VaultUser("alice", "people", "alice", "Alice", false));
+        vault.users().upsertUser("test", new io.rotor.domain.VaultUser("bob", "people", "bob", "Bob", false));
+        vault.groups().createGroupIfMissing("test", "people", "dba", "DBAs");
+        vault.groups().addMember("test", "dba", "alice");
+        vault.attributes().setAttribute("test", "v-acct-000", "owners", List.of("alice"));
+        vault.attributes().setAttribute("test", "v-acct-001", "groups", List.of("dba"));
+        vault.access().resync("test", "vault", "owners", "groups");
+        assertThat(vault.access().accessibleAccounts("alice")).hasSize(2);
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("userToOffboard", "alice");
         parameters.put("userToInherit", "bob");
@@ -282,17 +281,17 @@ class MassPasswordResetRoutesTest extends CamelMainTestSupport {
         Job dry = template.requestBodyAndHeader("direct:single-user-offboard", null, "jobId",
                 jobs.create(new NewJob(SingleUserOffboard.WORKFLOW, parameters, true, false, "test")).id(), Job.class);
         assertThat(dry.status()).isEqualTo(JobStatus.SUCCEEDED);
-        assertThat(directory.accessibleAccounts("alice")).hasSize(2);
+        assertThat(vault.access().accessibleAccounts("alice")).hasSize(2);
         assertThat(jobs.results(dry.id(), 0, 10)).extracting(JobResult::step).containsExactlyElementsOf(SingleUserOffboard.STEPS);
 
         Job job = template.requestBodyAndHeader("direct:single-user-offboard", null, "jobId",
                 jobs.create(new NewJob(SingleUserOffboard.WORKFLOW, parameters, false, false, "test")).id(), Job.class);
 
         assertThat(job.status()).as(String.valueOf(job.reason())).isEqualTo(JobStatus.SUCCEEDED);
-        assertThat(directory.accessibleAccounts("alice")).isEmpty();
-        assertThat(directory.accessibleAccounts("bob")).extracting(io.rotor.domain.Account::id)
+        assertThat(vault.access().accessibleAccounts("alice")).isEmpty();
+        assertThat(vault.access().accessibleAccounts("bob")).extracting(io.rotor.domain.Account::id)
                 .containsExactlyInAnyOrder("v-acct-000", "v-acct-001");
-        assertThat(directory.groupsOf("alice")).isEmpty();
+        assertThat(vault.groups().groupsOf("alice")).isEmpty();
         assertThat(jobs.steps(job.id())).extracting(JobStep::status).containsOnly(JobStatus.SUCCEEDED);
     }
 
