@@ -1,5 +1,6 @@
 package io.rotor.api;
 
+import io.rotor.domain.Role;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;

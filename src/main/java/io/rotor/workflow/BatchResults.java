@@ -1,5 +1,7 @@
 package io.rotor.workflow;
 
+import io.rotor.domain.JobResult;
+import io.rotor.domain.JobProgress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -1,5 +1,8 @@
 package io.rotor.workflow;
 
+import io.rotor.domain.JobStep;
+import io.rotor.domain.JobStatus;
+import io.rotor.domain.Job;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rotor.workflow.report.JobReportWriter;

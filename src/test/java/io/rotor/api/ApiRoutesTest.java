@@ -1,5 +1,6 @@
 package io.rotor.api;
 
+import io.rotor.domain.Role;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rotor.connector.ConnectorRegistry;
@@ -118,7 +119,7 @@ class ApiRoutesTest extends CamelMainTestSupport {
         dataDir = Files.createTempDirectory("rotor-api-");
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 4);
         store = vault.store();
-        auth = new AuthStore(vault.dataSource(), Clock.systemUTC());
+        auth = new AuthStore(vault.tokens());
         ConnectorRegistry connectors = new ConnectorRegistry();
         connectors.attach(context);
         connectors.register(target);

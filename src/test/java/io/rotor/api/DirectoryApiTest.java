@@ -1,5 +1,6 @@
 package io.rotor.api;
 
+import io.rotor.domain.Role;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rotor.domain.CredentialType;
@@ -24,7 +25,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,7 +92,7 @@ class DirectoryApiTest extends CamelMainTestSupport {
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 4);
         store = vault.store();
         directory = vault.directory();
-        AuthStore auth = new AuthStore(vault.dataSource(), Clock.systemUTC());
+        AuthStore auth = new AuthStore(vault.tokens());
         registry.bind("apiAuthenticator", new Authenticator(auth, store));
         registry.bind("apiInventory", new InventoryApi(store, directory));
         registry.bind("apiAccounts", new AccountApi(store));

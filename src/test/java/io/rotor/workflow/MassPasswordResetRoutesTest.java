@@ -1,5 +1,10 @@
 package io.rotor.workflow;
 
+import io.rotor.domain.NewJob;
+import io.rotor.domain.JobStep;
+import io.rotor.domain.JobStatus;
+import io.rotor.domain.JobResult;
+import io.rotor.domain.Job;
 import io.rotor.connector.ConnectorRegistry;
 import io.rotor.domain.CredentialType;
 import io.rotor.domain.PasswordGenerator;
@@ -76,7 +81,7 @@ class MassPasswordResetRoutesTest extends CamelMainTestSupport {
         dataDir = Files.createTempDirectory("rotor-mpr-");
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 8);
         store = vault.store();
-        jobs = new JobStore(vault.dataSource());
+        jobs = new JobStore(vault.jobs(), vault.jobResults());
         ConnectorRegistry connectors = new ConnectorRegistry();
         connectors.attach(context);
         connectors.register(target);
@@ -96,7 +101,7 @@ class MassPasswordResetRoutesTest extends CamelMainTestSupport {
         VaultSync vaultSync = new VaultSync(store, vault.directory(), rotation);
         registry.bind("vaultSync", vaultSync);
         registry.bind("massOnboard", new MassOnboard(workflowJobs, store, vault.directory(), rotation, vaultSync));
-        registry.bind("massPasswordReset", new MassPasswordReset(workflowJobs, new BatchPlanner(vault.dataSource()),
+        registry.bind("massPasswordReset", new MassPasswordReset(workflowJobs, new BatchPlanner(vault.jobs()),
                 store, vault.directory()));
         registry.bind("singleUserOffboard", new SingleUserOffboard(workflowJobs, vault.directory()));
         registry.bind("batchResultsStrategy", new BatchResultsStrategy(jobs) {
