@@ -1,11 +1,11 @@
 package io.rotor.api;
 
-import io.rotor.domain.Role;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.rotor.domain.Account;
+import io.rotor.domain.Role;
 import io.rotor.domain.Secret;
 import io.rotor.domain.SecretRules;
 import io.rotor.domain.Slot;

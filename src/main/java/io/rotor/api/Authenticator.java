@@ -1,8 +1,8 @@
 package io.rotor.api;
 
+import io.rotor.domain.Role;
 import io.rotor.domain.ServiceAccount;
 import io.rotor.domain.TokenInfo;
-import io.rotor.domain.Role;
 import io.rotor.vault.AuditRecord;
 import io.rotor.vault.VaultStore;
 

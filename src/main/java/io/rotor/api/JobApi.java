@@ -1,17 +1,17 @@
 package io.rotor.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rotor.domain.Target;
-import io.rotor.vault.DirectoryStore;
-import io.rotor.vault.VaultStore;
-import io.rotor.workflow.BatchPlanner;
 import io.rotor.domain.Job;
 import io.rotor.domain.JobResult;
 import io.rotor.domain.JobStep;
+import io.rotor.domain.NewJob;
+import io.rotor.domain.Target;
+import io.rotor.domain.UnknownJobException;
+import io.rotor.vault.DirectoryStore;
+import io.rotor.vault.VaultStore;
+import io.rotor.workflow.BatchPlanner;
 import io.rotor.workflow.JobStore;
 import io.rotor.workflow.MassPasswordReset;
-import io.rotor.domain.NewJob;
-import io.rotor.domain.UnknownJobException;
 import io.rotor.workflow.report.JobReportWriter;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;

@@ -1,10 +1,10 @@
 package io.rotor.workflow;
 
-import io.rotor.domain.JobResult;
-import io.rotor.domain.JobProgress;
-import io.rotor.domain.Job;
 import io.rotor.domain.Account;
 import io.rotor.domain.CredentialType;
+import io.rotor.domain.Job;
+import io.rotor.domain.JobProgress;
+import io.rotor.domain.JobResult;
 import io.rotor.domain.Slot;
 import io.rotor.domain.Target;
 import io.rotor.domain.UsernameRules;

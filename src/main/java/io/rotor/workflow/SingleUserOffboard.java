@@ -1,7 +1,7 @@
 package io.rotor.workflow;
 
-import io.rotor.domain.JobResult;
 import io.rotor.domain.JobProgress;
+import io.rotor.domain.JobResult;
 import io.rotor.vault.DirectoryStore;
 import io.rotor.vault.ResyncResult;
 import org.apache.camel.Header;

@@ -1,6 +1,5 @@
 package io.rotor.api;
 
-import io.rotor.domain.Role;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rotor.connector.ConnectorRegistry;
@@ -8,6 +7,7 @@ import io.rotor.domain.Account;
 import io.rotor.domain.AccountStatus;
 import io.rotor.domain.CredentialType;
 import io.rotor.domain.PasswordGenerator;
+import io.rotor.domain.Role;
 import io.rotor.domain.Secret;
 import io.rotor.domain.Slot;
 import io.rotor.domain.Target;

@@ -1,9 +1,9 @@
 package io.rotor.api;
 
-import io.rotor.domain.Role;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rotor.domain.CredentialType;
+import io.rotor.domain.Role;
 import io.rotor.domain.Target;
 import io.rotor.domain.TlsMode;
 import io.rotor.vault.DirectoryStore;

@@ -1,11 +1,11 @@
 package io.rotor.cli;
 
-import io.rotor.domain.TokenInfo;
 import io.rotor.api.AuthStore;
 import io.rotor.api.Authenticator;
 import io.rotor.api.Credentials;
 import io.rotor.api.Principal;
 import io.rotor.domain.Role;
+import io.rotor.domain.TokenInfo;
 import io.rotor.vault.MasterKey;
 import io.rotor.vault.Vault;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,10 @@
 package io.rotor.it;
 
+import io.rotor.domain.Job;
+import io.rotor.domain.JobResult;
+import io.rotor.domain.JobStatus;
+import io.rotor.domain.JobStep;
+import io.rotor.domain.NewJob;
 import io.rotor.domain.Target;
 import io.rotor.domain.TlsMode;
 import io.rotor.vault.MasterKey;
@@ -7,12 +12,7 @@ import io.rotor.vault.ProcessIdentity;
 import io.rotor.vault.Vault;
 import io.rotor.workflow.AccountIdCursor;
 import io.rotor.workflow.BatchPlanner;
-import io.rotor.domain.Job;
-import io.rotor.domain.JobResult;
-import io.rotor.domain.JobStatus;
-import io.rotor.domain.JobStep;
 import io.rotor.workflow.JobStore;
-import io.rotor.domain.NewJob;
 import io.rotor.workflow.report.JobReportWriter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;

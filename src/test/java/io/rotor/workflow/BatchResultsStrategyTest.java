@@ -1,11 +1,11 @@
 package io.rotor.workflow;
 
-import io.rotor.domain.NewJob;
-import io.rotor.domain.JobStatus;
-import io.rotor.domain.JobResult;
-import io.rotor.domain.JobProgress;
-import io.rotor.domain.Job;
 import io.rotor.domain.AccountStatus;
+import io.rotor.domain.Job;
+import io.rotor.domain.JobProgress;
+import io.rotor.domain.JobResult;
+import io.rotor.domain.JobStatus;
+import io.rotor.domain.NewJob;
 import io.rotor.vault.JobRepository;
 import io.rotor.vault.JobResultRepository;
 import io.rotor.vault.MasterKey;

@@ -1,12 +1,12 @@
 package io.rotor.workflow;
 
-import io.rotor.domain.UnknownJobException;
-import io.rotor.domain.NewJob;
-import io.rotor.domain.JobStep;
-import io.rotor.domain.JobStatus;
-import io.rotor.domain.JobResult;
-import io.rotor.domain.JobProgress;
 import io.rotor.domain.Job;
+import io.rotor.domain.JobProgress;
+import io.rotor.domain.JobResult;
+import io.rotor.domain.JobStatus;
+import io.rotor.domain.JobStep;
+import io.rotor.domain.NewJob;
+import io.rotor.domain.UnknownJobException;
 import io.rotor.vault.MasterKey;
 import io.rotor.vault.ProcessIdentity;
 import io.rotor.vault.Vault;

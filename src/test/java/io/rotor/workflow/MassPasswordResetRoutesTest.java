@@ -1,12 +1,12 @@
 package io.rotor.workflow;
 
-import io.rotor.domain.NewJob;
-import io.rotor.domain.JobStep;
-import io.rotor.domain.JobStatus;
-import io.rotor.domain.JobResult;
-import io.rotor.domain.Job;
 import io.rotor.connector.ConnectorRegistry;
 import io.rotor.domain.CredentialType;
+import io.rotor.domain.Job;
+import io.rotor.domain.JobResult;
+import io.rotor.domain.JobStatus;
+import io.rotor.domain.JobStep;
+import io.rotor.domain.NewJob;
 import io.rotor.domain.PasswordGenerator;
 import io.rotor.domain.Secret;
 import io.rotor.domain.Slot;

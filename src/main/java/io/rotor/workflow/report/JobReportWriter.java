@@ -3,8 +3,8 @@ package io.rotor.workflow.report;
 import io.rotor.domain.Job;
 import io.rotor.domain.JobResult;
 import io.rotor.domain.JobStep;
-import io.rotor.workflow.JobStore;
 import io.rotor.domain.UnknownJobException;
+import io.rotor.workflow.JobStore;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;

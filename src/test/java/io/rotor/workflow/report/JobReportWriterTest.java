@@ -1,13 +1,13 @@
 package io.rotor.workflow.report;
 
-import io.rotor.vault.MasterKey;
-import io.rotor.vault.Vault;
 import io.rotor.domain.Job;
 import io.rotor.domain.JobResult;
 import io.rotor.domain.JobStatus;
-import io.rotor.workflow.JobStore;
 import io.rotor.domain.NewJob;
 import io.rotor.domain.UnknownJobException;
+import io.rotor.vault.MasterKey;
+import io.rotor.vault.Vault;
+import io.rotor.workflow.JobStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
