@@ -74,9 +74,9 @@ public final class RotorRuntime implements AutoCloseable {
                 Duration.ofSeconds(settings.getInt("rotor.rotation.lock-lifetime-seconds", 300)),
                 settings.getInt("rotor.rotation.max-attempts", 3));
         this.recovery = new RecoveryService(vault.store(), rotation);
-        this.auth = new AuthStore(vault.dataSource(), java.time.Clock.systemUTC());
-        this.changers = new io.rotor.connector.ssh.ChangerCatalog(vault.dataSource(), java.time.Clock.systemUTC());
-        this.jobs = new JobStore(vault.dataSource());
+        this.auth = new AuthStore(vault.tokens());
+        this.changers = new io.rotor.connector.ssh.ChangerCatalog(vault.changers());
+        this.jobs = new JobStore(vault.jobs(), vault.jobResults());
         this.reports = new JobReportWriter(jobs, settings.dataDir());
         this.workflowJobs = new WorkflowJobs(jobs, reports);
         this.rotationDue = new RotationDue(vault.store(), scheduleZone(settings), defaultSchedule(settings),
@@ -112,7 +112,7 @@ public final class RotorRuntime implements AutoCloseable {
                 settings.dataDir(), masterKey, settings.getInt("rotor.vault.pool-size", 10));
         try {
             InventoryApplier.Summary summary = new InventoryApplier(vault.store(), environment).apply(inventory);
-            bootstrapAdminToken(new AuthStore(vault.dataSource(), java.time.Clock.systemUTC()), environment.get(ADMIN_TOKEN_ENV));
+            bootstrapAdminToken(new AuthStore(vault.tokens()), environment.get(ADMIN_TOKEN_ENV));
             ConnectorRegistry connectors = new ConnectorRegistry();
             return new RotorRuntime(settings, vault, connectors, new RotorMetrics(), summary);
         } catch (RuntimeException e) {
@@ -139,7 +139,7 @@ public final class RotorRuntime implements AutoCloseable {
         metrics.attach(camelContext);
         HealthCheckRegistry health = HealthCheckRegistry.get(camelContext);
         if (health != null) {
-            health.register(new VaultHealthCheck(vault.dataSource()));
+            health.register(new VaultHealthCheck(vault.probe()));
             vault.store().listTargets().stream().filter(t -> !VaultModel.isVaultView(t.type()))
                     .forEach(t -> health.register(new TargetHealthCheck(t)));
         }
@@ -187,7 +187,7 @@ public final class RotorRuntime implements AutoCloseable {
                 Map.entry("massOnboard", new MassOnboard(workflowJobs, vault.store(), vault.groups(), vault.attributes(),
                         vault.access(), vault.templates(), rotation, vaultSync)),
                 Map.entry("massPasswordReset", new MassPasswordReset(workflowJobs,
-                        new BatchPlanner(vault.dataSource()), vault.store(), vault.attributes())),
+                        new BatchPlanner(vault.jobs()), vault.store(), vault.attributes())),
                 Map.entry("singleUserOffboard", new SingleUserOffboard(workflowJobs, vault.groups(), vault.attributes(),
                         vault.access())),
                 Map.entry("apiJobs", new JobApi(vault.store(), vault.users(), vault.templates(), jobs, reports)));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.rotor.domain.Account;
+import io.rotor.domain.Role;
 import io.rotor.domain.Secret;
 import io.rotor.domain.SecretRules;
 import io.rotor.domain.Slot;

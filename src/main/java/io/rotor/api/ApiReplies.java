@@ -3,13 +3,12 @@ package io.rotor.api;
 import io.rotor.config.InventoryException;
 import io.rotor.vault.UnknownAccountException;
 import io.rotor.vault.VaultConflictException;
+import io.rotor.vault.VaultErrors;
 import io.rotor.vault.VaultException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.sql.SQLException;
 
 /**
  * Writes answers. Every answer starts from an empty header set, so that no request header (Authorization, path
@@ -68,20 +67,11 @@ public final class ApiReplies {
             // Rotor's argument checks name the field and never hold a secret
             return ApiException.badRequest("INVALID_REQUEST", bad.getMessage());
         }
-        if (failure instanceof VaultException && integrityViolation(failure)) {
+        if (failure instanceof VaultException && VaultErrors.isIntegrityViolation(failure)) {
             return ApiException.conflict("IN_USE", "other records still refer to it; remove them first");
         }
         LOG.warn("API request failed: {}: {}", failure == null ? "unknown" : failure.getClass().getSimpleName(),
                 failure == null ? "" : failure.getMessage());
         return new ApiException(500, "INTERNAL_ERROR", "the request failed inside Rotor; the server log has the reason");
-    }
-
-    private static boolean integrityViolation(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
-                return true;
-            }
-        }
-        return false;
     }
 }

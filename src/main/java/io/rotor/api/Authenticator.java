@@ -1,5 +1,8 @@
 package io.rotor.api;
 
+import io.rotor.domain.Role;
+import io.rotor.domain.ServiceAccount;
+import io.rotor.domain.TokenInfo;
 import io.rotor.vault.AuditRecord;
 import io.rotor.vault.VaultStore;
 
@@ -91,7 +94,7 @@ public class Authenticator {
         if (token.isEmpty() || token.length() > Credentials.MAX_TOKEN_LENGTH) {
             return fail("api:token:?", "malformed bearer token", request);
         }
-        Optional<AuthStore.TokenInfo> found = store.findActiveToken(Credentials.tokenHash(token));
+        Optional<TokenInfo> found = store.findActiveToken(Credentials.tokenHash(token));
         if (found.isEmpty()) {
             return fail("api:token:?", "unknown or revoked bearer token", request);
         }
@@ -125,8 +128,8 @@ public class Authenticator {
                 Credentials.verifyPassword(password, decoy);
                 return fail(actor, validName ? "password too long" : "a username that is not a valid name", request);
             }
-            Optional<AuthStore.ServiceAccount> account = store.findServiceAccount(username);
-            String stored = account.map(AuthStore.ServiceAccount::passwordHash).orElse(decoy);
+            Optional<ServiceAccount> account = store.findServiceAccount(username);
+            String stored = account.map(ServiceAccount::passwordHash).orElse(decoy);
             String key = cacheKey(username, password);
             boolean ok = stored.equals(verified.get(key)) || Credentials.verifyPassword(password, stored);
             if (account.isEmpty()) {

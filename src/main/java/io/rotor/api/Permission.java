@@ -1,5 +1,7 @@
 package io.rotor.api;
 
+import io.rotor.domain.Role;
+
 import java.util.EnumSet;
 import java.util.Set;
 

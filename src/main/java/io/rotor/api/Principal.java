@@ -1,5 +1,7 @@
 package io.rotor.api;
 
+import io.rotor.domain.Role;
+
 /**
  * Who made an API request, once authenticated.
  *

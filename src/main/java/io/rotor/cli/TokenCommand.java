@@ -3,7 +3,7 @@ package io.rotor.cli;
 import io.rotor.RotorRuntime;
 import io.rotor.api.AuthStore;
 import io.rotor.api.Credentials;
-import io.rotor.api.Role;
+import io.rotor.domain.Role;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;

@@ -1,30 +1,27 @@
 package io.rotor.health;
 
+import io.rotor.vault.VaultProbe;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
-import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /** DOWN when the vault database cannot be queried or has no keyset. */
 public class VaultHealthCheck extends AbstractHealthCheck {
-    private final DataSource dataSource;
+    private final VaultProbe vault;
 
-    public VaultHealthCheck(DataSource dataSource) {
+    public VaultHealthCheck(VaultProbe vault) {
         super("rotor", "vault");
-        this.dataSource = dataSource;
+        this.vault = vault;
     }
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT generation FROM vault_keyset WHERE id = 1");
-             ResultSet r = s.executeQuery()) {
-            if (r.next()) {
-                builder.detail("keyset.generation", r.getLong(1)).up();
+        try {
+            OptionalLong generation = vault.keysetGeneration();
+            if (generation.isPresent()) {
+                builder.detail("keyset.generation", generation.getAsLong()).up();
             } else {
                 builder.message("the vault has no keyset").down();
             }

@@ -40,8 +40,11 @@ public final class Vault implements AutoCloseable {
 
 
         // repositories: jobs, tokens and service accounts, changers (from workflow/, api/, connector/ssh/)
-
-
+        this.jobs = new JobRepository(work);
+        this.jobResults = new JobResultRepository(work);
+        this.tokens = new TokenRepository(work, audit);
+        this.changers = new ChangerRepository(work, audit);
+        this.probe = new VaultProbe(work);
     }
 
     /**
@@ -186,7 +189,36 @@ public final class Vault implements AutoCloseable {
 
     // accessors: jobs, tokens and service accounts, changers
 
+    private final JobRepository jobs;
+    private final JobResultRepository jobResults;
+    private final TokenRepository tokens;
+    private final ChangerRepository changers;
+    private final VaultProbe probe;
 
+    /** Jobs and their steps (and the account pages a job plans over). */
+    public JobRepository jobs() {
+        return jobs;
+    }
+
+    /** The per-account results of jobs. */
+    public JobResultRepository jobResults() {
+        return jobResults;
+    }
+
+    /** API tokens and service accounts. */
+    public TokenRepository tokens() {
+        return tokens;
+    }
+
+    /** User-defined password changers. */
+    public ChangerRepository changers() {
+        return changers;
+    }
+
+    /** The health check's query. */
+    public VaultProbe probe() {
+        return probe;
+    }
 
     public javax.sql.DataSource dataSource() {
         return dataSource;

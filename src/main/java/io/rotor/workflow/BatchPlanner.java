@@ -1,6 +1,7 @@
 package io.rotor.workflow;
 
-import javax.sql.DataSource;
+import io.rotor.vault.JobRepository;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -23,11 +24,11 @@ public final class BatchPlanner {
     public static final int MIN_BATCH_SIZE = 32;
     public static final int MAX_BATCH_SIZE = 10_000;
 
-    private final DataSource dataSource;
+    private final JobRepository jobs;
 
-    /** @param dataSource the vault database, for {@link #accountBatches}; may be null when only {@link #batches} is used */
-    public BatchPlanner(DataSource dataSource) {
-        this.dataSource = dataSource;
+    /** @param jobs the vault's job repository, for {@link #accountBatches}; may be null when only {@link #batches} is used */
+    public BatchPlanner(JobRepository jobs) {
+        this.jobs = jobs;
     }
 
     /**
@@ -80,18 +81,18 @@ public final class BatchPlanner {
      */
     public Iterator<List<String>> accountBatches(Collection<String> targetIds, Integer batchSize) {
         int size = batchSize(batchSize);
-        return batches(new AccountIdCursor(requireDataSource(), targetIds, size), size);
+        return batches(new AccountIdCursor(requireVault(), targetIds, size), size);
     }
 
     /** How many accounts {@link #accountBatches} will hand out (for the job's total). */
     public long countAccounts(Collection<String> targetIds) {
-        return new AccountIdCursor(requireDataSource(), targetIds, DEFAULT_BATCH_SIZE).count();
+        return new AccountIdCursor(requireVault(), targetIds, DEFAULT_BATCH_SIZE).count();
     }
 
-    private DataSource requireDataSource() {
-        if (dataSource == null) {
-            throw new IllegalStateException("this BatchPlanner has no DataSource");
+    private JobRepository requireVault() {
+        if (jobs == null) {
+            throw new IllegalStateException("this BatchPlanner has no vault");
         }
-        return dataSource;
+        return jobs;
     }
 }

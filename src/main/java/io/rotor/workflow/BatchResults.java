@@ -1,5 +1,8 @@
 package io.rotor.workflow;
 
+import io.rotor.domain.JobProgress;
+import io.rotor.domain.JobResult;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

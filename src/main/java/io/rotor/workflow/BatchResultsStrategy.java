@@ -1,5 +1,6 @@
 package io.rotor.workflow;
 
+import io.rotor.domain.JobResult;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 
@@ -87,7 +88,9 @@ public class BatchResultsStrategy implements AggregationStrategy {
         if (finished.isBefore(started)) {
             finished = started;
         }
-        return JobResult.of(result, targetId, step != null ? step : result.operation(), started, finished);
+        // the reason is the rotation service's detail, which is built without secrets
+        return new JobResult(result.accountId(), targetId, step != null ? step : result.operation(),
+                result.outcome().name(), result.success(), result.detail(), started, finished, null);
     }
 
     /** The job of the batch; null (reported by {@link #onCompletion}) when the route forgot it. */

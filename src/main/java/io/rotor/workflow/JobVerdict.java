@@ -1,5 +1,7 @@
 package io.rotor.workflow;
 
+import io.rotor.domain.JobStatus;
+
 /**
  * How a job or a step ends, decided from its counters alone (plain rules, no database), in this order:
  * <ol>

@@ -1,6 +1,8 @@
 package io.rotor.workflow;
 
 import io.rotor.domain.Account;
+import io.rotor.domain.JobProgress;
+import io.rotor.domain.JobResult;
 import io.rotor.vault.AttributeRepository;
 import io.rotor.vault.UnknownAccountException;
 import io.rotor.vault.VaultStore;

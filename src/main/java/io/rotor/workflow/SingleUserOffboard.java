@@ -1,5 +1,7 @@
 package io.rotor.workflow;
 
+import io.rotor.domain.JobProgress;
+import io.rotor.domain.JobResult;
 import io.rotor.vault.AccessRepository;
 import io.rotor.vault.AttributeRepository;
 import io.rotor.vault.GroupRepository;

@@ -2,6 +2,9 @@ package io.rotor.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rotor.domain.Job;
+import io.rotor.domain.JobStatus;
+import io.rotor.domain.JobStep;
 import io.rotor.workflow.report.JobReportWriter;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;

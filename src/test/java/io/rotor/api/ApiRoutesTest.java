@@ -7,6 +7,7 @@ import io.rotor.domain.Account;
 import io.rotor.domain.AccountStatus;
 import io.rotor.domain.CredentialType;
 import io.rotor.domain.PasswordGenerator;
+import io.rotor.domain.Role;
 import io.rotor.domain.Secret;
 import io.rotor.domain.Slot;
 import io.rotor.domain.Target;
@@ -118,7 +119,7 @@ class ApiRoutesTest extends CamelMainTestSupport {
         dataDir = Files.createTempDirectory("rotor-api-");
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 4);
         store = vault.store();
-        auth = new AuthStore(vault.dataSource(), Clock.systemUTC());
+        auth = new AuthStore(vault.tokens());
         ConnectorRegistry connectors = new ConnectorRegistry();
         connectors.attach(context);
         connectors.register(target);

@@ -1,5 +1,6 @@
 package io.rotor.api;
 
+import io.rotor.domain.Role;
 import io.rotor.vault.AuditRecord;
 import io.rotor.vault.MasterKey;
 import io.rotor.vault.Vault;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -39,7 +39,7 @@ class AuthenticatorTest {
     void open() {
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 2);
         store = vault.store();
-        auth = new AuthStore(vault.dataSource(), Clock.systemUTC());
+        auth = new AuthStore(vault.tokens());
         authenticator = new Authenticator(auth, store);
     }
 

@@ -3,6 +3,7 @@ package io.rotor.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rotor.domain.CredentialType;
+import io.rotor.domain.Role;
 import io.rotor.domain.Target;
 import io.rotor.domain.TlsMode;
 import io.rotor.vault.MasterKey;
@@ -24,7 +25,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,7 +90,7 @@ class DirectoryApiTest extends CamelMainTestSupport {
         dataDir = Files.createTempDirectory("rotor-dirapi-");
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 4);
         store = vault.store();
-        AuthStore auth = new AuthStore(vault.dataSource(), Clock.systemUTC());
+        AuthStore auth = new AuthStore(vault.tokens());
         registry.bind("apiAuthenticator", new Authenticator(auth, store));
         DirectoryApi directory = new DirectoryApi(store, vault.users(), vault.groups(), vault.attributes(), vault.access(),
                 vault.templates());

@@ -7,6 +7,7 @@ import io.rotor.connector.ssh.BuiltinChangers;
 import io.rotor.connector.ssh.ChangerCatalog;
 import io.rotor.domain.CredentialType;
 import io.rotor.domain.PasswordGenerator;
+import io.rotor.domain.Role;
 import io.rotor.domain.Secret;
 import io.rotor.domain.Slot;
 import io.rotor.domain.Target;
@@ -104,13 +105,13 @@ class PasswordChangerApiTest extends CamelMainTestSupport {
         dataDir = Files.createTempDirectory("rotor-api2-");
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 4);
         store = vault.store();
-        AuthStore auth = new AuthStore(vault.dataSource(), Clock.systemUTC());
+        AuthStore auth = new AuthStore(vault.tokens());
         ConnectorRegistry connectors = new ConnectorRegistry();
         connectors.attach(context);
         connectors.register(target);
         RotationService rotation = new RotationService(store, connectors, new PasswordGenerator(), new RotorMetrics(),
                 Duration.ofMinutes(5), 3);
-        ChangerCatalog catalog = new ChangerCatalog(vault.dataSource(), Clock.systemUTC());
+        ChangerCatalog catalog = new ChangerCatalog(vault.changers());
         registry.bind("rotationService", rotation);
         registry.bind("recoveryService", new RecoveryService(store, rotation));
         registry.bind("accountQueries", new AccountQueries(store));
@@ -195,7 +196,7 @@ class PasswordChangerApiTest extends CamelMainTestSupport {
 
     private String changerState() {
         return store.auditTrail(null, 10_000).stream().filter(a -> a.operation().startsWith("CHANGER_")).count() + " "
-                + new ChangerCatalog(vault.dataSource(), Clock.systemUTC()).all().stream()
+                + new ChangerCatalog(vault.changers()).all().stream()
                 .map(e -> e.changer().toString() + e.variables()).toList();
     }
 

@@ -1,5 +1,6 @@
 package io.rotor.api;
 
+import io.rotor.domain.Role;
 import io.rotor.workflow.OperationResult.Outcome;
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,8 @@ import io.rotor.api.AuthStore;
 import io.rotor.api.Authenticator;
 import io.rotor.api.Credentials;
 import io.rotor.api.Principal;
-import io.rotor.api.Role;
+import io.rotor.domain.Role;
+import io.rotor.domain.TokenInfo;
 import io.rotor.vault.MasterKey;
 import io.rotor.vault.Vault;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,6 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Base64;
 import java.util.function.Function;
 
@@ -57,7 +57,7 @@ class AuthCommandsTest {
     }
 
     private Principal login(String authorization) {
-        return withVault(v -> new Authenticator(new AuthStore(v.dataSource(), Clock.systemUTC()), v.store())
+        return withVault(v -> new Authenticator(new AuthStore(v.tokens()), v.store())
                 .authenticate(authorization, "test"));
     }
 
@@ -79,7 +79,7 @@ class AuthCommandsTest {
         Run revoked = rotor("", "token", "revoke", "--name", "ci");
         assertThat(revoked.exitCode()).isZero();
         assertThat(rotor("", "token", "list").out()).containsPattern("ci\\s+operator.*revoked");
-        java.util.Optional<AuthStore.TokenInfo> active = withVault(v -> new AuthStore(v.dataSource(), Clock.systemUTC())
+        java.util.Optional<TokenInfo> active = withVault(v -> new AuthStore(v.tokens())
                 .findActiveToken(Credentials.tokenHash(token)));
         assertThat(active).isEmpty();
     }

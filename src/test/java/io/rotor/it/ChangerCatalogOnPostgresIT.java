@@ -15,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.time.Clock;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,7 +49,7 @@ class ChangerCatalogOnPostgresIT {
         String url = "jdbc:postgresql://" + targets.pgHost() + ":" + targets.pgPort() + "/" + DATABASE + "?sslmode=disable";
         try (Vault vault = Vault.open(url, targets.pgAdminUser(), new String(targets.pgAdminPassword()), dataDir,
                 MasterKey.load(null, dataDir.resolve("master.key")), 2)) {
-            ChangerCatalog catalog = new ChangerCatalog(vault.dataSource(), Clock.systemUTC());
+            ChangerCatalog catalog = new ChangerCatalog(vault.changers());
             var variables = JsonNodeFactory.instance.arrayNode();
             variables.addObject().put("name", "host").put("object_type", "server").put("object_property", "address");
             ChangerCatalog.Draft draft = new ChangerCatalog.Draft("My Changer", PasswordChanger.Type.CHANGE,

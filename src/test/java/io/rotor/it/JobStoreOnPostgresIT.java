@@ -1,5 +1,10 @@
 package io.rotor.it;
 
+import io.rotor.domain.Job;
+import io.rotor.domain.JobResult;
+import io.rotor.domain.JobStatus;
+import io.rotor.domain.JobStep;
+import io.rotor.domain.NewJob;
 import io.rotor.domain.Target;
 import io.rotor.domain.TlsMode;
 import io.rotor.vault.MasterKey;
@@ -7,12 +12,7 @@ import io.rotor.vault.ProcessIdentity;
 import io.rotor.vault.Vault;
 import io.rotor.workflow.AccountIdCursor;
 import io.rotor.workflow.BatchPlanner;
-import io.rotor.workflow.Job;
-import io.rotor.workflow.JobResult;
-import io.rotor.workflow.JobStatus;
-import io.rotor.workflow.JobStep;
 import io.rotor.workflow.JobStore;
-import io.rotor.workflow.NewJob;
 import io.rotor.workflow.report.JobReportWriter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -75,7 +75,7 @@ class JobStoreOnPostgresIT {
         String url = "jdbc:postgresql://" + targets.pgHost() + ":" + targets.pgPort() + "/" + DATABASE + "?sslmode=disable";
         vault = Vault.open(url, targets.pgAdminUser(), new String(targets.pgAdminPassword()), dataDir,
                 MasterKey.load(null, dataDir.resolve("master.key")), 4);
-        jobs = new JobStore(vault.dataSource());
+        jobs = new JobStore(vault.jobs(), vault.jobResults());
     }
 
     @AfterEach
@@ -207,14 +207,14 @@ class JobStoreOnPostgresIT {
             c.commit();
         }
 
-        AccountIdCursor cursor = new AccountIdCursor(vault.dataSource(), List.of("pg1", "pg3"), 128);
+        AccountIdCursor cursor = new AccountIdCursor(vault.jobs(), List.of("pg1", "pg3"), 128);
         assertThat(cursor.count()).isEqualTo(2000);
         List<String> ids = new ArrayList<>();
         cursor.forEachRemaining(ids::add);
         assertThat(ids).hasSize(2000).isSorted().doesNotHaveDuplicates();
         assertThat(cursor.pagesRead()).isEqualTo(16);
 
-        Iterator<List<String>> batches = new BatchPlanner(vault.dataSource()).accountBatches(List.of("pg2"), 256);
+        Iterator<List<String>> batches = new BatchPlanner(vault.jobs()).accountBatches(List.of("pg2"), 256);
         int total = 0;
         while (batches.hasNext()) {
             total += batches.next().size();

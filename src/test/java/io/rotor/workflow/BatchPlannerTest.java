@@ -133,7 +133,7 @@ class BatchPlannerTest {
             insertAccounts(vault.dataSource(), IntStream.range(0, 500).mapToObj(i -> String.format("acct-%05dx", i)).toList(),
                     i -> "other");
 
-            AccountIdCursor cursor = new AccountIdCursor(vault.dataSource(), List.of("pg1", "pg2"), 256);
+            AccountIdCursor cursor = new AccountIdCursor(vault.jobs(), List.of("pg1", "pg2"), 256);
             assertThat(cursor.count()).isEqualTo(10_000);
             assertThat(cursor.pagesRead()).isZero();
             assertThat(cursor.next()).isEqualTo("acct-00000");
@@ -147,7 +147,7 @@ class BatchPlannerTest {
             assertThat(ids).allMatch(id -> !id.endsWith("x"));
             assertThat(cursor.pagesRead()).as("ceil(10000 / 256) pages").isEqualTo(40);
 
-            BatchPlanner planner = new BatchPlanner(vault.dataSource());
+            BatchPlanner planner = new BatchPlanner(vault.jobs());
             assertThat(planner.countAccounts(List.of("pg1"))).isEqualTo(5000);
             Iterator<List<String>> batches = planner.accountBatches(List.of("pg1", "pg2", "other"), 1000);
             Set<String> seen = new HashSet<>();
@@ -160,7 +160,7 @@ class BatchPlannerTest {
             }
             assertThat(count).isEqualTo(10_500);
             assertThat(seen).hasSize(10_500);
-            assertThat(new AccountIdCursor(vault.dataSource(), List.of("no-such-target"), 32).hasNext()).isFalse();
+            assertThat(new AccountIdCursor(vault.jobs(), List.of("no-such-target"), 32).hasNext()).isFalse();
         }
     }
 

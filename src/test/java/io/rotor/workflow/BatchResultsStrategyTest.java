@@ -1,7 +1,15 @@
 package io.rotor.workflow;
 
 import io.rotor.domain.AccountStatus;
+import io.rotor.domain.Job;
+import io.rotor.domain.JobProgress;
+import io.rotor.domain.JobResult;
+import io.rotor.domain.JobStatus;
+import io.rotor.domain.NewJob;
+import io.rotor.vault.JobRepository;
+import io.rotor.vault.JobResultRepository;
 import io.rotor.vault.MasterKey;
+import io.rotor.vault.UnitOfWork;
 import io.rotor.vault.Vault;
 import io.rotor.workflow.OperationResult.Outcome;
 import org.apache.camel.Exchange;
@@ -55,7 +63,9 @@ class BatchResultsStrategyTest {
                         throw e.getCause();
                     }
                 });
-        jobs = new JobStore(counting);
+        // the job repositories on their own unit of work over the counting pool: each connection is one vault call
+        UnitOfWork work = new UnitOfWork(counting, Clock.systemUTC());
+        jobs = new JobStore(new JobRepository(work), new JobResultRepository(work));
         context = new DefaultCamelContext();
     }
 

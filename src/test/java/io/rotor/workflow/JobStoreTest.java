@@ -1,5 +1,12 @@
 package io.rotor.workflow;
 
+import io.rotor.domain.Job;
+import io.rotor.domain.JobProgress;
+import io.rotor.domain.JobResult;
+import io.rotor.domain.JobStatus;
+import io.rotor.domain.JobStep;
+import io.rotor.domain.NewJob;
+import io.rotor.domain.UnknownJobException;
 import io.rotor.vault.MasterKey;
 import io.rotor.vault.ProcessIdentity;
 import io.rotor.vault.Vault;
@@ -35,7 +42,7 @@ class JobStoreTest {
     @BeforeEach
     void open() {
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 4);
-        jobs = new JobStore(vault.dataSource());
+        jobs = new JobStore(vault.jobs(), vault.jobResults());
     }
 
     @AfterEach
@@ -430,7 +437,7 @@ class JobStoreTest {
         setOwner(orphan.id(), "gone-host:1:1");
         vault.close();
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 4);
-        jobs = new JobStore(vault.dataSource());
+        jobs = new JobStore(vault.jobs(), vault.jobResults());
 
         assertThat(jobs.recoverInterrupted(owner -> owner.startsWith("gone-host:"))).containsExactly(orphan.id());
         assertThat(jobs.find(orphan.id()).orElseThrow().reason()).isEqualTo(JobStore.INTERRUPTED);

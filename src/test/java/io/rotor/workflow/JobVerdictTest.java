@@ -1,5 +1,6 @@
 package io.rotor.workflow;
 
+import io.rotor.domain.JobStatus;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -2,6 +2,11 @@ package io.rotor.workflow;
 
 import io.rotor.connector.ConnectorRegistry;
 import io.rotor.domain.CredentialType;
+import io.rotor.domain.Job;
+import io.rotor.domain.JobResult;
+import io.rotor.domain.JobStatus;
+import io.rotor.domain.JobStep;
+import io.rotor.domain.NewJob;
 import io.rotor.domain.PasswordGenerator;
 import io.rotor.domain.Secret;
 import io.rotor.domain.Slot;
@@ -75,7 +80,7 @@ class MassPasswordResetRoutesTest extends CamelMainTestSupport {
         dataDir = Files.createTempDirectory("rotor-mpr-");
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 8);
         store = vault.store();
-        jobs = new JobStore(vault.dataSource());
+        jobs = new JobStore(vault.jobs(), vault.jobResults());
         ConnectorRegistry connectors = new ConnectorRegistry();
         connectors.attach(context);
         connectors.register(target);
@@ -96,7 +101,7 @@ class MassPasswordResetRoutesTest extends CamelMainTestSupport {
         registry.bind("vaultSync", vaultSync);
         registry.bind("massOnboard", new MassOnboard(workflowJobs, store, vault.groups(), vault.attributes(),
                 vault.access(), vault.templates(), rotation, vaultSync));
-        registry.bind("massPasswordReset", new MassPasswordReset(workflowJobs, new BatchPlanner(vault.dataSource()),
+        registry.bind("massPasswordReset", new MassPasswordReset(workflowJobs, new BatchPlanner(vault.jobs()),
                 store, vault.attributes()));
         registry.bind("singleUserOffboard", new SingleUserOffboard(workflowJobs, vault.groups(), vault.attributes(),
                 vault.access()));

@@ -14,7 +14,7 @@ public final class WorkflowBeans {
     }
 
     public static JobStore bind(Registry registry, Vault vault, RotationService rotation, Path dataDir) {
-        JobStore jobs = new JobStore(vault.dataSource());
+        JobStore jobs = new JobStore(vault.jobs(), vault.jobResults());
         JobReportWriter reports = new JobReportWriter(jobs, dataDir);
         WorkflowJobs workflowJobs = new WorkflowJobs(jobs, reports);
         registry.bind("jobStore", jobs);
@@ -24,7 +24,7 @@ public final class WorkflowBeans {
         registry.bind("vaultSync", vaultSync);
         registry.bind("massOnboard", new MassOnboard(workflowJobs, vault.store(), vault.groups(), vault.attributes(),
                 vault.access(), vault.templates(), rotation, vaultSync));
-        registry.bind("massPasswordReset", new MassPasswordReset(workflowJobs, new BatchPlanner(vault.dataSource()),
+        registry.bind("massPasswordReset", new MassPasswordReset(workflowJobs, new BatchPlanner(vault.jobs()),
                 vault.store(), vault.attributes()));
         registry.bind("batchResultsStrategy", new BatchResultsStrategy(jobs));
         registry.bind("singleUserOffboard", new SingleUserOffboard(workflowJobs, vault.groups(), vault.attributes(),

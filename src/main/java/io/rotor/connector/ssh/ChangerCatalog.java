@@ -6,15 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rotor.domain.ChangerDefinition;
+import io.rotor.domain.StoredChanger;
+import io.rotor.vault.ChangerRepository;
 import io.rotor.vault.VaultException;
 
-import javax.sql.DataSource;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,8 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The password changers Rotor knows: the built-ins ({@link BuiltinChangers}, read-only) and the user-defined ones
- * stored in the vault (table {@code password_changers}, migration V6). Names are unique regardless of case across
- * both. Every change writes its audit record in the same transaction.
+ * stored in the vault ({@link ChangerRepository}, which writes each change's audit record in the same transaction).
+ * Names are unique regardless of case across both.
  *
  * <p>Looked up by connectors when a rotation runs ({@link #get(String)}), so an edited changer is used from the
  * next rotation on. A failed dialogue's redacted transcript is kept here ({@link #recordFailure}) and audited as
@@ -52,14 +49,18 @@ public final class ChangerCatalog {
     public record Failure(String changer, String error, String transcript, Instant at) {
     }
 
-    private final DataSource dataSource;
+    private final ChangerRepository stored;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Failure> failures = new ConcurrentHashMap<>();
 
-    public ChangerCatalog(DataSource dataSource, Clock clock) {
-        this.dataSource = dataSource;
+    public ChangerCatalog(ChangerRepository stored, Clock clock) {
+        this.stored = stored;
         this.clock = clock;
+    }
+
+    public ChangerCatalog(ChangerRepository stored) {
+        this(stored, Clock.systemUTC());
     }
 
     // ---------------------------------------------------------------- reading
@@ -67,7 +68,7 @@ public final class ChangerCatalog {
     public List<Entry> all() {
         List<Entry> out = new ArrayList<>();
         BuiltinChangers.all().forEach(c -> out.add(builtin(c)));
-        out.addAll(query(SELECT + " ORDER BY created_at, id"));
+        stored.all().forEach(c -> out.add(entry(c)));
         return out;
     }
 
@@ -77,7 +78,7 @@ public final class ChangerCatalog {
                 return Optional.of(builtin(c));
             }
         }
-        return query(SELECT + " WHERE id = ?", id).stream().findFirst();
+        return stored.byId(id).map(ChangerCatalog::entry);
     }
 
     /** By name, ignoring case: a built-in or a stored changer. */
@@ -89,7 +90,7 @@ public final class ChangerCatalog {
         if (builtin.isPresent()) {
             return builtin;
         }
-        return query(SELECT + " WHERE name_key = ?", key(name)).stream().findFirst().map(Entry::changer);
+        return stored.byName(name).map(c -> entry(c).changer());
     }
 
     /** @throws IllegalArgumentException naming the changer when there is none of that name */
@@ -99,7 +100,7 @@ public final class ChangerCatalog {
     }
 
     public static String key(String name) {
-        return name.trim().toLowerCase(Locale.ROOT);
+        return ChangerDefinition.nameKey(name);
     }
 
     // ---------------------------------------------------------------- writing
@@ -107,60 +108,18 @@ public final class ChangerCatalog {
     /** @return the new changer's id */
     public String create(Draft draft, String actor) {
         String id = Long.toString(1_000_000_000L + (random.nextLong() & Long.MAX_VALUE) % 9_000_000_000_000_000_000L);
-        Timestamp now = Timestamp.from(clock.instant());
-        inTransaction(c -> {
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO password_changers (id, name, name_key, type,"
-                    + " transport, timeout_seconds, pty, hidden, variables_json, commands_json, created_at, modified_at)"
-                    + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
-                s.setString(1, id);
-                bind(s, 2, draft);
-                s.setBoolean(8, false);
-                s.setString(9, write(draft.variables()));
-                s.setString(10, write(commandsJson(draft.commands())));
-                s.setTimestamp(11, now);
-                s.setTimestamp(12, now);
-                s.executeUpdate();
-            }
-            audit(c, actor, "CHANGER_CREATE", null, "password changer '" + draft.name() + "' (id " + id + ")");
-            return null;
-        });
+        stored.create(id, definition(draft), actor);
         return id;
     }
 
     /** @return false when no stored changer has that id */
     public boolean update(String id, Draft draft, String actor) {
-        return inTransaction(c -> {
-            int changed;
-            try (PreparedStatement s = c.prepareStatement("UPDATE password_changers SET name = ?, name_key = ?, type = ?,"
-                    + " transport = ?, timeout_seconds = ?, pty = ?, variables_json = ?, commands_json = ?, modified_at = ?"
-                    + " WHERE id = ?")) {
-                bind(s, 1, draft);
-                s.setString(7, write(draft.variables()));
-                s.setString(8, write(commandsJson(draft.commands())));
-                s.setTimestamp(9, Timestamp.from(clock.instant()));
-                s.setString(10, id);
-                changed = s.executeUpdate();
-            }
-            if (changed == 1) {
-                audit(c, actor, "CHANGER_UPDATE", null, "password changer '" + draft.name() + "' (id " + id + ")");
-            }
-            return changed == 1;
-        });
+        return stored.update(id, definition(draft), actor);
     }
 
     /** @return false when no stored changer has that id */
     public boolean delete(String id, String actor) {
-        return inTransaction(c -> {
-            int changed;
-            try (PreparedStatement s = c.prepareStatement("DELETE FROM password_changers WHERE id = ?")) {
-                s.setString(1, id);
-                changed = s.executeUpdate();
-            }
-            if (changed == 1) {
-                audit(c, actor, "CHANGER_DELETE", null, "password changer id " + id);
-            }
-            return changed == 1;
-        });
+        return stored.delete(id, actor);
     }
 
     // ---------------------------------------------------------------- failed runs
@@ -175,12 +134,8 @@ public final class ChangerCatalog {
         if (detail.length() > AUDIT_DETAIL_LIMIT) {
             detail = detail.substring(0, AUDIT_DETAIL_LIMIT - 3) + "...";
         }
-        String finalDetail = detail;
         try {
-            inTransaction(c -> {
-                audit(c, "rotor", "CHANGER_FAILED", targetId, finalDetail);
-                return null;
-            });
+            stored.recordFailure(targetId, detail);
         } catch (RuntimeException ignored) {
             // the transcript stays in memory; the protocol's own audit record tells the outcome
         }
@@ -229,11 +184,9 @@ public final class ChangerCatalog {
         return new Entry(c, variablesJson(c.variables()));
     }
 
-    private static final String SELECT = "SELECT id, name, type, transport, timeout_seconds, pty, hidden, variables_json,"
-            + " commands_json, created_at, modified_at FROM password_changers";
-
-    private static Entry entry(ResultSet r) throws SQLException {
-        ArrayNode variables = (ArrayNode) read(r.getString(8));
+    private static Entry entry(StoredChanger stored) {
+        ChangerDefinition d = stored.definition();
+        ArrayNode variables = (ArrayNode) read(d.variablesJson());
         List<ChangerVariable> vars = new ArrayList<>();
         for (JsonNode v : variables) {
             vars.add(new ChangerVariable(v.path("name").asText(), text(v, "description"), text(v, "object_type"),
@@ -241,29 +194,25 @@ public final class ChangerCatalog {
                     v.path("transport").asBoolean(false)));
         }
         List<ChangerStep> steps = new ArrayList<>();
-        for (JsonNode s : read(r.getString(9))) {
+        for (JsonNode s : read(d.commandsJson())) {
             steps.add(new ChangerStep(ChangerStep.Type.parse(s.path("type").asText()), s.path("value").asText(),
                     text(s, "description")));
         }
-        PasswordChanger changer = new PasswordChanger(r.getString(1),
-                PasswordChanger.Type.valueOf(r.getString(3).toUpperCase(Locale.ROOT)), r.getString(2),
-                PasswordChanger.Transport.parse(r.getString(4)), r.getInt(5), vars, steps, false, r.getBoolean(7),
-                r.getBoolean(6), r.getTimestamp(10).toInstant(), r.getTimestamp(11).toInstant());
+        PasswordChanger changer = new PasswordChanger(stored.id(),
+                PasswordChanger.Type.valueOf(d.type().toUpperCase(Locale.ROOT)), d.name(),
+                PasswordChanger.Transport.parse(d.transport()), d.timeoutSeconds(), vars, steps, false, stored.hidden(),
+                d.pty(), stored.createdAt(), stored.modifiedAt());
         return new Entry(changer, variables);
+    }
+
+    private static ChangerDefinition definition(Draft d) {
+        return new ChangerDefinition(d.name().trim(), d.type().wireName(), d.transport().wireName(), d.timeoutSeconds(),
+                d.pty(), write(d.variables()), write(commandsJson(d.commands())));
     }
 
     private static String text(JsonNode node, String field) {
         JsonNode v = node.get(field);
         return v == null || v.isNull() ? null : v.asText();
-    }
-
-    private static void bind(PreparedStatement s, int from, Draft d) throws SQLException {
-        s.setString(from, d.name().trim());
-        s.setString(from + 1, key(d.name()));
-        s.setString(from + 2, d.type().wireName());
-        s.setString(from + 3, d.transport().wireName());
-        s.setInt(from + 4, d.timeoutSeconds());
-        s.setBoolean(from + 5, d.pty());
     }
 
     private static String write(JsonNode node) {
@@ -279,60 +228,6 @@ public final class ChangerCatalog {
             return JSON.readTree(text);
         } catch (JsonProcessingException e) {
             throw new VaultException("a stored password changer cannot be read: " + e.getOriginalMessage(), e);
-        }
-    }
-
-    private void audit(Connection c, String actor, String operation, String targetId, String detail) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO audit_log (at, actor, operation, target_id, outcome,"
-                + " detail) VALUES (?,?,?,?,?,?)")) {
-            s.setTimestamp(1, Timestamp.from(clock.instant()));
-            s.setString(2, actor);
-            s.setString(3, operation);
-            s.setString(4, targetId);
-            s.setString(5, operation.equals("CHANGER_FAILED") ? "FAILED" : "SUCCEEDED");
-            s.setString(6, detail);
-            s.executeUpdate();
-        }
-    }
-
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private List<Entry> query(String sql, Object... params) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                s.setObject(i + 1, params[i]);
-            }
-            try (ResultSet r = s.executeQuery()) {
-                List<Entry> rows = new ArrayList<>();
-                while (r.next()) {
-                    rows.add(entry(r));
-                }
-                return rows;
-            }
-        } catch (SQLException e) {
-            throw new VaultException("vault query failed: " + e.getMessage(), e);
-        }
-    }
-
-    private <T> T inTransaction(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
-        } catch (SQLException e) {
-            throw new VaultException("vault write failed, nothing was changed: " + e.getMessage(), e);
         }
     }
 }

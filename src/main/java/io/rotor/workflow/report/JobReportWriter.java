@@ -1,10 +1,10 @@
 package io.rotor.workflow.report;
 
-import io.rotor.workflow.Job;
-import io.rotor.workflow.JobResult;
-import io.rotor.workflow.JobStep;
+import io.rotor.domain.Job;
+import io.rotor.domain.JobResult;
+import io.rotor.domain.JobStep;
+import io.rotor.domain.UnknownJobException;
 import io.rotor.workflow.JobStore;
-import io.rotor.workflow.UnknownJobException;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;

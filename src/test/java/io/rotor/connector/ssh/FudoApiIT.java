@@ -10,9 +10,9 @@ import io.rotor.api.Authenticator;
 import io.rotor.api.Credentials;
 import io.rotor.api.InventoryApi;
 import io.rotor.api.PasswordChangerApi;
-import io.rotor.api.Role;
 import io.rotor.connector.ConnectorRegistry;
 import io.rotor.domain.PasswordGenerator;
+import io.rotor.domain.Role;
 import io.rotor.domain.Slot;
 import io.rotor.it.RealTargets;
 import io.rotor.vault.MasterKey;
@@ -106,12 +106,12 @@ class FudoApiIT extends CamelMainTestSupport {
         dataDir = Files.createTempDirectory("rotor-fudo-it-");
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 4);
         store = vault.store();
-        AuthStore auth = new AuthStore(vault.dataSource(), Clock.systemUTC());
+        AuthStore auth = new AuthStore(vault.tokens());
         connectors = new ConnectorRegistry();   // the shipped factories, ssh among them
         connectors.attach(context);
         RotationService rotation = new RotationService(store, connectors, new PasswordGenerator(), new RotorMetrics(),
                 Duration.ofMinutes(5), 3);
-        ChangerCatalog catalog = new ChangerCatalog(vault.dataSource(), Clock.systemUTC());
+        ChangerCatalog catalog = new ChangerCatalog(vault.changers());
         registry.bind("rotationService", rotation);
         registry.bind("recoveryService", new RecoveryService(store, rotation));
         registry.bind("accountQueries", new AccountQueries(store));

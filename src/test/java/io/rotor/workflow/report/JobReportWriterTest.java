@@ -1,13 +1,13 @@
 package io.rotor.workflow.report;
 
+import io.rotor.domain.Job;
+import io.rotor.domain.JobResult;
+import io.rotor.domain.JobStatus;
+import io.rotor.domain.NewJob;
+import io.rotor.domain.UnknownJobException;
 import io.rotor.vault.MasterKey;
 import io.rotor.vault.Vault;
-import io.rotor.workflow.Job;
-import io.rotor.workflow.JobResult;
-import io.rotor.workflow.JobStatus;
 import io.rotor.workflow.JobStore;
-import io.rotor.workflow.NewJob;
-import io.rotor.workflow.UnknownJobException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,7 +47,7 @@ class JobReportWriterTest {
     @BeforeEach
     void open() {
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 4);
-        jobs = new JobStore(vault.dataSource());
+        jobs = new JobStore(vault.jobs(), vault.jobResults());
         writer = new JobReportWriter(jobs, dataDir);
     }
 

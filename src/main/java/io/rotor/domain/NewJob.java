@@ -1,15 +1,15 @@
-package io.rotor.workflow;
+package io.rotor.domain;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * What {@link JobStore#create} needs to queue a job.
+ * What {@code JobStore.create} needs to queue a job.
  *
  * @param workflow        the workflow's route id, e.g. {@code mass-password-reset}
  * @param parameters      the request's parameters (target ids, batch size, attributes...). Never a credential:
- *                        {@link JobStore#create} refuses keys that name one (password, secret, token...)
+ *                        {@code JobStore.create} refuses keys that name one (password, secret, token...)
  * @param dryRun          plan only, touch no target
  * @param reportRequested write a SQLite report when the job ends ({@code --report})
  * @param createdBy       the authenticated user who asked

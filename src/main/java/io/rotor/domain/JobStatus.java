@@ -1,4 +1,4 @@
-package io.rotor.workflow;
+package io.rotor.domain;
 
 /**
  * Where a job (or one of its steps) stands. QUEUED and RUNNING are live; the other four are final and never
@@ -7,7 +7,7 @@ package io.rotor.workflow;
 public enum JobStatus {
     /** Created, not started yet. A cancel request ends it at once as CANCELLED. */
     QUEUED,
-    /** Started by {@link JobStore#markRunning}; results are being recorded. */
+    /** Started by {@code JobStore.markRunning}; results are being recorded. */
     RUNNING,
     /** Every recorded result succeeded (also when there was nothing to do). */
     SUCCEEDED,

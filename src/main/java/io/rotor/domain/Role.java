@@ -1,10 +1,10 @@
-package io.rotor.api;
+package io.rotor.domain;
 
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** What an API principal may do; see {@link Permission} for the rules. */
+/** What an API principal may do; the API's Permission says what each one allows. */
 public enum Role {
     ADMIN, OPERATOR, AUDITOR;
 

@@ -1,4 +1,4 @@
-package io.rotor.workflow;
+package io.rotor.domain;
 
 import java.time.Instant;
 

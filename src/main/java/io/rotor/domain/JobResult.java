@@ -1,4 +1,4 @@
-package io.rotor.workflow;
+package io.rotor.domain;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -6,12 +6,12 @@ import java.util.Objects;
 
 /**
  * One account's result in one step of a job. {@code reason} is for people and never holds a secret: it is the
- * {@link OperationResult#detail()} the rotation service produced, which is built without secrets.
+ * {@code OperationResult.detail()} the rotation service produced, which is built without secrets.
  *
  * @param accountId  the account (null when the failure happened before an account was known)
  * @param targetId   its target, when known
- * @param step       the step's name, as given to {@link JobStore#startStep}
- * @param outcome    an {@link OperationResult.Outcome} name, or a workflow's own word (e.g. CREATED, SKIPPED)
+ * @param step       the step's name, as given to {@code JobStore.startStep}
+ * @param outcome    an {@code OperationResult.Outcome} name, or a workflow's own word (e.g. CREATED, SKIPPED)
  * @param success    whether it counts as succeeded (otherwise as failed)
  * @param durationMs null to compute it from the two instants
  */
@@ -23,11 +23,5 @@ public record JobResult(String accountId, String targetId, String step, String o
         if (durationMs == null && startedAt != null && finishedAt != null) {
             durationMs = Math.max(0, Duration.between(startedAt, finishedAt).toMillis());
         }
-    }
-
-    /** The result of one account operation, timed from {@code startedAt} to {@code finishedAt}. */
-    public static JobResult of(OperationResult result, String targetId, String step, Instant startedAt, Instant finishedAt) {
-        return new JobResult(result.accountId(), targetId, step, result.outcome().name(), result.success(),
-                result.detail(), startedAt, finishedAt, null);
     }
 }

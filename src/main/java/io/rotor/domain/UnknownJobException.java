@@ -1,4 +1,4 @@
-package io.rotor.workflow;
+package io.rotor.domain;
 
 /** No job has this id (the REST API answers 404). */
 public class UnknownJobException extends RuntimeException {
