@@ -81,7 +81,6 @@ class MassOnboardRoutesTest {
         store = vault.store();
         directory = vault.directory();
         ConnectorRegistry connectors = new ConnectorRegistry();
-        connectors.attach(context);
         connectors.register(target);
         RotationService rotation = new RotationService(store, connectors, new PasswordGenerator(), new RotorMetrics(),
                 Duration.ofMinutes(5), 3);
