@@ -133,9 +133,9 @@ public final class RotorRuntime implements AutoCloseable {
         return auth.bootstrapAdminToken(Credentials.tokenHash(token));
     }
 
-    /** Gives the connectors the started engine (they reach targets through its endpoints) and the metrics registry. */
+    /** Gives the connectors Rotor's services (plain Java), and the started engine the metrics registry and health checks. */
     public void attach(CamelContext camelContext) {
-        connectors.attach(camelContext);
+        connectors.attach(new io.rotor.connector.ConnectorContext(changers));
         metrics.attach(camelContext);
         HealthCheckRegistry health = HealthCheckRegistry.get(camelContext);
         if (health != null) {

@@ -1,7 +1,6 @@
 package io.rotor.connector;
 
 import io.rotor.domain.Target;
-import org.apache.camel.CamelContext;
 
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -14,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * (it owns that target's pool) and replaced when the target's definition changes.
  */
 public class ConnectorRegistry implements AutoCloseable {
-    private volatile CamelContext camelContext;
+    private volatile ConnectorContext context = ConnectorContext.NONE;
     private final Map<String, ConnectorFactory> factories = new TreeMap<>();
     private final Map<String, Entry> connectors = new ConcurrentHashMap<>();
 
@@ -27,9 +26,22 @@ public class ConnectorRegistry implements AutoCloseable {
         }
     }
 
-    /** Connectors reach their targets through this engine's endpoints; it must be attached before first use. */
-    public void attach(CamelContext camelContext) {
-        this.camelContext = camelContext;
+    /**
+     * Gives the connectors Rotor's services (until then: {@link ConnectorContext#NONE}). Connectors created
+     * before are closed and dropped, so none keeps working without the services it was meant to have.
+     */
+    public void attach(ConnectorContext context) {
+        java.util.Objects.requireNonNull(context, "context");
+        if (context.equals(this.context)) {
+            return;
+        }
+        this.context = context;
+        for (String id : java.util.List.copyOf(connectors.keySet())) {
+            Entry dropped = connectors.remove(id);
+            if (dropped != null) {
+                dropped.connector().close();
+            }
+        }
     }
 
     /** For tests: registers a factory (replacing one of the same type). */
@@ -53,15 +65,12 @@ public class ConnectorRegistry implements AutoCloseable {
             if (existing != null) {
                 existing.connector().close();
             }
-            if (camelContext == null) {
-                throw new IllegalStateException("the connector registry is not attached to a Camel engine yet");
-            }
             ConnectorFactory factory = factories.get(target.type());
             if (factory == null) {
                 throw new IllegalArgumentException("target '" + target.id() + "' has type '" + target.type()
                         + "', for which no connector is installed (known: " + String.join(", ", factories.keySet()) + ")");
             }
-            return new Entry(target, new GuardedConnector(factory.create(target, camelContext)));
+            return new Entry(target, new GuardedConnector(factory.create(target, context)));
         });
         return entry.connector();
     }

@@ -121,7 +121,6 @@ class ApiRoutesTest extends CamelMainTestSupport {
         store = vault.store();
         auth = new AuthStore(vault.tokens());
         ConnectorRegistry connectors = new ConnectorRegistry();
-        connectors.attach(context);
         connectors.register(target);
         RotationService rotation = new RotationService(store, connectors, new PasswordGenerator(), new RotorMetrics(),
                 Duration.ofMinutes(5), 3);

@@ -2,6 +2,7 @@ package io.rotor.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rotor.connector.ConnectorContext;
 import io.rotor.connector.ConnectorRegistry;
 import io.rotor.connector.ssh.BuiltinChangers;
 import io.rotor.connector.ssh.ChangerCatalog;
@@ -107,11 +108,11 @@ class PasswordChangerApiTest extends CamelMainTestSupport {
         store = vault.store();
         AuthStore auth = new AuthStore(vault.tokens());
         ConnectorRegistry connectors = new ConnectorRegistry();
-        connectors.attach(context);
         connectors.register(target);
         RotationService rotation = new RotationService(store, connectors, new PasswordGenerator(), new RotorMetrics(),
                 Duration.ofMinutes(5), 3);
         ChangerCatalog catalog = new ChangerCatalog(vault.changers());
+        connectors.attach(new ConnectorContext(catalog));   // user-defined changers reach the connectors
         registry.bind("rotationService", rotation);
         registry.bind("recoveryService", new RecoveryService(store, rotation));
         registry.bind("accountQueries", new AccountQueries(store));

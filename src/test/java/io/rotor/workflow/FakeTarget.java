@@ -2,6 +2,7 @@ package io.rotor.workflow;
 
 import io.rotor.connector.ChangeRequest;
 import io.rotor.connector.ChangeResult;
+import io.rotor.connector.ConnectorContext;
 import io.rotor.connector.ConnectorFactory;
 import io.rotor.connector.DiscoverRequest;
 import io.rotor.connector.DiscoverResult;
@@ -10,7 +11,6 @@ import io.rotor.connector.TargetConnector;
 import io.rotor.connector.VerifyRequest;
 import io.rotor.connector.VerifyResult;
 import io.rotor.domain.Target;
-import org.apache.camel.CamelContext;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +43,7 @@ public final class FakeTarget implements ConnectorFactory {
     }
 
     @Override
-    public TargetConnector create(Target target, CamelContext camelContext) {
+    public TargetConnector create(Target target, ConnectorContext context) {
         return new TargetConnector() {
             @Override
             public String type() {

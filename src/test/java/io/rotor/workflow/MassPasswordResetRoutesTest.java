@@ -82,7 +82,6 @@ class MassPasswordResetRoutesTest extends CamelMainTestSupport {
         store = vault.store();
         jobs = new JobStore(vault.jobs(), vault.jobResults());
         ConnectorRegistry connectors = new ConnectorRegistry();
-        connectors.attach(context);
         connectors.register(target);
         RotationService rotation = new RotationService(store, connectors, new PasswordGenerator(), new RotorMetrics(),
                 Duration.ofMinutes(5), 3);

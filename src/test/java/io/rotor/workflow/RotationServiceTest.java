@@ -16,7 +16,6 @@ import io.rotor.vault.UnknownAccountException;
 import io.rotor.vault.Vault;
 import io.rotor.vault.VaultStore;
 import io.rotor.workflow.OperationResult.Outcome;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,16 +39,13 @@ class RotationServiceTest {
     private VaultStore store;
     private FakeTarget target;
     private RotationService rotation;
-    private DefaultCamelContext camel;
 
     @BeforeEach
     void openVault() {
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 4);
         store = vault.store();
         target = new FakeTarget();
-        camel = new DefaultCamelContext();
         ConnectorRegistry registry = new ConnectorRegistry();
-        registry.attach(camel);
         registry.register(target);
         rotation = new RotationService(store, registry, new PasswordGenerator(), new RotorMetrics(), Duration.ofMinutes(5), 3);
         store.upsertTarget(new Target("t1", "fake", "localhost", 1, null, TlsMode.DISABLE, null, null, Map.of()));
@@ -59,7 +55,6 @@ class RotationServiceTest {
     @AfterEach
     void close() throws Exception {
         vault.close();
-        camel.close();
     }
 
     private void account(String username, String password) {

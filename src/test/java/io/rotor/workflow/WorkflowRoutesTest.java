@@ -64,7 +64,6 @@ class WorkflowRoutesTest extends CamelMainTestSupport {
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 4);
         store = vault.store();
         ConnectorRegistry connectors = new ConnectorRegistry();
-        connectors.attach(context);
         connectors.register(target);
         RotationService rotation = new RotationService(store, connectors, new PasswordGenerator(), new RotorMetrics(),
                 Duration.ofMinutes(5), 3);

@@ -14,12 +14,6 @@ import io.rotor.connector.VerifyRequest;
 import io.rotor.connector.VerifyResult;
 import io.rotor.domain.Secret;
 import io.rotor.domain.Target;
-import org.apache.camel.CamelContext;
-import org.apache.camel.Endpoint;
-import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePattern;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.component.jdbc.JdbcEndpoint;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -28,31 +22,35 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.sql.Connection;
 import java.sql.Driver;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 
 /**
- * What the PostgreSQL and MariaDB connectors share: the Camel plumbing, the two DataSource beans, sessions
- * and the mapping of failures to results.
+ * What the PostgreSQL and MariaDB connectors share: connections, sessions and the mapping of failures to
+ * results. Plain JDBC through the driver, no Camel endpoint in between.
  *
- * <p>Every statement is sent as the message body with a {@link ProducerTemplate} to a camel-jdbc endpoint:
+ * <p>An operation runs all its statements on one connection (a {@link Session}), e.g. read
+ * {@code @@SESSION.sql_mode}, then {@code ALTER USER} quoted for it:
  * <ul>
- *   <li>{@code jdbc:rotor-target-<id>-admin}: a per-target HikariCP pool logged in as the admin account, created
- *       on first admin use, sized by the target setting {@code maxPoolSize} (default 4) and rebuilt when a
- *       different admin credential arrives (the connector keeps a keyed hash of it, not the value);</li>
- *   <li>{@code jdbc:rotor-target-<id>-login}: one fresh physical connection per operation, with the login bound
- *       to the calling thread for the duration of that operation only.</li>
+ *   <li>admin operations take a connection from a per-target HikariCP pool logged in as the admin account,
+ *       created on first admin use, sized by the target setting {@code maxPoolSize} (default 4) and rebuilt
+ *       when a different admin credential arrives (the connector keeps a keyed hash of it, not the value);</li>
+ *   <li>a verify or a self-change opens one fresh physical connection as the account, never a pooled one.</li>
  * </ul>
- * A {@link ScopedConnectionStrategy} ({@code rotor-target-<id>-connections}) keeps one connection for all
- * statements of one operation. Credentials travel only in {@link Properties} given to the driver: never in a
- * URI, a header or a JDBC URL.
+ * Credentials travel only in {@link Properties} given to the driver ({@link PhysicalDataSource}): never in a
+ * URI, a log line or the JDBC URL.
  *
  * <p>Target settings: {@code connectTimeoutSeconds} (10), {@code socketTimeoutSeconds} (30),
  * {@code maxPoolSize} (4), {@code sslrootcert} (CA file for verify-full), plus the dialect's own.
@@ -64,17 +62,10 @@ public abstract class AbstractJdbcConnector implements TargetConnector {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     protected final Target target;
-    private final CamelContext camelContext;
     private final Driver driver;
-    private final ProducerTemplate template;
-    private final String adminBean;
-    private final String loginBean;
-    private final String strategyBean;
-    private final String adminUri;
-    private final String loginUri;
-    private final ScopedConnectionStrategy strategy = new ScopedConnectionStrategy();
-    private final LoginDataSource loginDataSource;
-    private final AdminDataSource adminDataSource = new AdminDataSource();
+    private final String url;
+    private final Properties properties;
+    private final String poolName;
     private final byte[] identityKey = new byte[32];
     private final Object poolLock = new Object();
     private HikariDataSource adminPool;
@@ -82,24 +73,15 @@ public abstract class AbstractJdbcConnector implements TargetConnector {
     private Secret adminPoolSecret;
     private volatile boolean closed;
 
-    protected AbstractJdbcConnector(Target target, CamelContext camelContext, Driver driver) {
+    /** Reads the URL and driver properties at once: a target that cannot give them is refused here. */
+    protected AbstractJdbcConnector(Target target, Driver driver) {
         this.target = Objects.requireNonNull(target, "target");
-        this.camelContext = Objects.requireNonNull(camelContext, "camelContext");
-        this.driver = driver;
+        this.driver = Objects.requireNonNull(driver, "driver");
         RANDOM.nextBytes(identityKey);
         StatementLogGuard.ensureInstalled();
-        String base = "rotor-target-" + beanSafe(target.id());
-        adminBean = base + "-admin";
-        loginBean = base + "-login";
-        strategyBean = base + "-connections";
-        loginDataSource = new LoginDataSource(driver, jdbcUrl(), connectionProperties());
-        camelContext.getRegistry().bind(adminBean, DataSource.class, adminDataSource);
-        camelContext.getRegistry().bind(loginBean, DataSource.class, loginDataSource);
-        camelContext.getRegistry().bind(strategyBean, ScopedConnectionStrategy.class, strategy);
-        String options = "?resetAutoCommit=false&connectionStrategy=#" + strategyBean;
-        adminUri = "jdbc:" + adminBean + options;
-        loginUri = "jdbc:" + loginBean + options;
-        template = camelContext.createProducerTemplate();
+        poolName = "rotor-target-" + logSafe(target.id()) + "-admin";
+        url = jdbcUrl();
+        properties = connectionProperties();
     }
 
     // ---------------------------------------------------------------- dialect
@@ -284,56 +266,60 @@ public abstract class AbstractJdbcConnector implements TargetConnector {
 
     // ---------------------------------------------------------------- sessions
 
-    /** One operation's statements, all on one connection, each sent through the Camel endpoint. */
+    /** One operation's statements, all on one connection; closing the session gives the connection back. */
     protected final class Session implements AutoCloseable {
-        private final String uri;
-        private final ScopedConnectionStrategy.Scope scope;
-        private final LoginDataSource.Binding binding;
+        private final Connection connection;
         private Phase phase = Phase.PREPARE;
 
-        private Session(String uri, ScopedConnectionStrategy.Scope scope, LoginDataSource.Binding binding) {
-            this.uri = uri;
-            this.scope = scope;
-            this.binding = binding;
+        private Session(Connection connection) {
+            this.connection = connection;
         }
 
         /** Runs a query and returns its rows (column label to value). */
-        @SuppressWarnings("unchecked")
         public List<Map<String, Object>> query(String sql) throws StatementFailure {
-            Object body = send(sql);
-            return body instanceof List<?> list ? (List<Map<String, Object>>) list : List.of();
+            try (Statement statement = connection.createStatement()) {
+                if (!statement.execute(sql)) {
+                    return List.of();
+                }
+                try (ResultSet rows = statement.getResultSet()) {
+                    return readRows(rows);
+                }
+            } catch (SQLException | RuntimeException e) {
+                throw new StatementFailure(phase, e);
+            }
         }
 
         /** Runs the statement that changes the credential: from here on a lost connection means "unknown". */
         public void apply(String sql) throws StatementFailure {
             phase = Phase.APPLY;
-            send(sql);
-        }
-
-        private Object send(String sql) throws StatementFailure {
-            Exchange exchange;
-            try {
-                exchange = template.send(uri, ExchangePattern.InOut, e -> e.getIn().setBody(sql));
-            } catch (RuntimeException e) {
-                throw new StatementFailure(scope.connected() ? phase : Phase.CONNECT, e);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(sql);
+            } catch (SQLException | RuntimeException e) {
+                throw new StatementFailure(phase, e);
             }
-            Exception failure = exchange.getException();
-            if (failure != null) {
-                throw new StatementFailure(scope.connected() ? phase : Phase.CONNECT, failure);
-            }
-            return exchange.getMessage().getBody();
         }
 
         @Override
         public void close() {
             try {
-                scope.close();
-            } finally {
-                if (binding != null) {
-                    binding.close();
-                }
+                connection.close();
+            } catch (SQLException | RuntimeException ignored) {
+                // a broken connection: nothing left to release
             }
         }
+    }
+
+    private static List<Map<String, Object>> readRows(ResultSet rows) throws SQLException {
+        ResultSetMetaData meta = rows.getMetaData();
+        List<Map<String, Object>> out = new ArrayList<>();
+        while (rows.next()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            for (int column = 1; column <= meta.getColumnCount(); column++) {
+                row.put(meta.getColumnLabel(column), rows.getObject(column));
+            }
+            out.add(row);
+        }
+        return out;
     }
 
     /** A failed statement, with the phase it failed in. Its message is never shown; its cause is described. */
@@ -346,23 +332,27 @@ public abstract class AbstractJdbcConnector implements TargetConnector {
         }
     }
 
-    private Session loginSession(Login login) {
-        LoginDataSource.Binding binding = loginDataSource.bind(login);
+    /** A fresh physical connection logged in as {@code login}; a failure here means nothing was sent. */
+    private Session loginSession(Login login) throws StatementFailure {
         try {
-            return new Session(loginUri, strategy.open(loginDataSource, loginDataSource::getConnection), binding);
-        } catch (RuntimeException e) {
-            binding.close();
-            throw e;
+            return new Session(PhysicalDataSource.connect(driver, url, properties, login));
+        } catch (SQLException | RuntimeException e) {
+            throw new StatementFailure(Phase.CONNECT, e);
         }
     }
 
+    /** A connection from the admin pool; a failure here means nothing was sent. */
     private Session adminSession(Login admin) throws StatementFailure {
-        HikariDataSource pool = adminPool(admin);
-        return new Session(adminUri, strategy.open(adminDataSource, pool::getConnection), null);
+        HikariDataSource pool = adminPoolFor(admin);
+        try {
+            return new Session(pool.getConnection());
+        } catch (SQLException | RuntimeException e) {
+            throw new StatementFailure(Phase.CONNECT, e);
+        }
     }
 
     /** The admin pool for this credential: the current one, or a new one replacing a pool for another. */
-    private HikariDataSource adminPool(Login admin) throws StatementFailure {
+    private HikariDataSource adminPoolFor(Login admin) throws StatementFailure {
         byte[] identity = identity(admin);
         synchronized (poolLock) {
             if (closed) {
@@ -374,9 +364,8 @@ public abstract class AbstractJdbcConnector implements TargetConnector {
             closeAdminPool();
             Secret copy = Secret.of(admin.secret().chars());
             HikariConfig config = new HikariConfig();
-            config.setPoolName(adminBean);
-            config.setDataSource(new PhysicalDataSource(driver, jdbcUrl(), connectionProperties(),
-                    () -> new Login(admin.username(), copy)));
+            config.setPoolName(poolName);
+            config.setDataSource(new PhysicalDataSource(driver, url, properties, new Login(admin.username(), copy)));
             config.setMaximumPoolSize(intSetting("maxPoolSize", 4, 1));
             config.setMinimumIdle(0);
             long connectMillis = connectTimeoutSeconds() * 1000L;
@@ -396,7 +385,6 @@ public abstract class AbstractJdbcConnector implements TargetConnector {
             }
             adminIdentity = identity;
             adminPoolSecret = copy;
-            adminDataSource.use(adminPool);
             return adminPool;
         }
     }
@@ -412,7 +400,6 @@ public abstract class AbstractJdbcConnector implements TargetConnector {
 
     private void closeAdminPool() {
         if (adminPool != null) {
-            adminDataSource.use(null);
             adminPool.close();
             adminPool = null;
         }
@@ -480,14 +467,11 @@ public abstract class AbstractJdbcConnector implements TargetConnector {
         return host;
     }
 
-    /** Name of the admin DataSource bean in the CamelContext registry. */
-    public String adminBeanName() {
-        return adminBean;
-    }
-
-    /** Name of the login DataSource bean in the CamelContext registry. */
-    public String loginBeanName() {
-        return loginBean;
+    /** The admin pool as it is now (null before the first admin operation): for tests that inspect its sessions. */
+    DataSource currentAdminPool() {
+        synchronized (poolLock) {
+            return adminPool;
+        }
     }
 
     private void checkOpen(Target requested) {
@@ -509,27 +493,13 @@ public abstract class AbstractJdbcConnector implements TargetConnector {
             closed = true;
             closeAdminPool();
         }
-        for (Endpoint endpoint : List.copyOf(camelContext.getEndpoints())) {
-            if (endpoint instanceof JdbcEndpoint jdbc
-                    && (jdbc.getDataSource() == adminDataSource || jdbc.getDataSource() == loginDataSource)) {
-                try {
-                    camelContext.removeEndpoint(endpoint);
-                } catch (Exception ignored) {
-                    // the endpoint is gone either way
-                }
-            }
-        }
-        camelContext.getRegistry().unbind(adminBean);
-        camelContext.getRegistry().unbind(loginBean);
-        camelContext.getRegistry().unbind(strategyBean);
-        try {
-            template.close();
-        } catch (Exception ignored) {
-            // nothing to release
-        }
     }
 
-    static String beanSafe(String id) {
+    /**
+     * The target id as it may appear in the pool's name, which ends up in thread names and pool log lines:
+     * anything but letters, digits, {@code _ . -} is replaced, and a short hash keeps altered ids apart.
+     */
+    static String logSafe(String id) {
         if (id == null || id.isEmpty()) {
             throw new IllegalArgumentException("target id must not be empty");
         }

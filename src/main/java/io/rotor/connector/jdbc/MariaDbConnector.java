@@ -2,7 +2,6 @@ package io.rotor.connector.jdbc;
 
 import io.rotor.domain.Secret;
 import io.rotor.domain.Target;
-import org.apache.camel.CamelContext;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +23,7 @@ import java.util.Properties;
  *       {@code CURRENT_USER()}), on MySQL {@code ALTER USER CURRENT_USER() IDENTIFIED BY '<new>'}.</li>
  * </ul>
  * The statement holds the clear password (the server offers no client-side verifier that works for every
- * authentication plugin), so it never goes to a log: camel-jdbc's and the driver's debug logging is suppressed
+ * authentication plugin), so it never goes to a log: the driver's debug logging is suppressed
  * by {@link StatementLogGuard}, the driver is told not to append queries to exceptions, and a syntax-error
  * message (which quotes the statement) is never reported.
  *
@@ -42,8 +41,13 @@ public class MariaDbConnector extends AbstractJdbcConnector {
     private static final int PARSE_ERROR = 1064;
     private static final int SYNTAX_ERROR = 1149;
 
-    public MariaDbConnector(Target target, CamelContext camelContext) {
-        super(target, camelContext, new org.mariadb.jdbc.Driver());
+    public MariaDbConnector(Target target) {
+        this(target, new org.mariadb.jdbc.Driver());
+    }
+
+    /** With another driver in front of the real one (tests record what reaches the driver). */
+    MariaDbConnector(Target target, java.sql.Driver driver) {
+        super(target, driver);
     }
 
     @Override

@@ -1,9 +1,9 @@
 package io.rotor.connector.jdbc;
 
+import io.rotor.connector.ConnectorContext;
 import io.rotor.connector.ConnectorFactory;
 import io.rotor.connector.TargetConnector;
 import io.rotor.domain.Target;
-import org.apache.camel.CamelContext;
 
 import java.util.Set;
 
@@ -24,12 +24,12 @@ public final class MariaDbConnectorFactory implements ConnectorFactory {
     }
 
     @Override
-    public TargetConnector create(Target target, CamelContext camelContext) {
+    public TargetConnector create(Target target, ConnectorContext context) {
         String type = target.type() == null ? "" : target.type().toLowerCase(java.util.Locale.ROOT);
         if (!TYPES.contains(type)) {
             throw new IllegalArgumentException("target " + target.id() + " has type " + target.type()
                     + ", not one of " + TYPES);
         }
-        return new MariaDbConnector(target, camelContext);
+        return new MariaDbConnector(target);
     }
 }

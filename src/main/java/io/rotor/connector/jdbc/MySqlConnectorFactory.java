@@ -1,9 +1,9 @@
 package io.rotor.connector.jdbc;
 
+import io.rotor.connector.ConnectorContext;
 import io.rotor.connector.ConnectorFactory;
 import io.rotor.connector.TargetConnector;
 import io.rotor.domain.Target;
-import org.apache.camel.CamelContext;
 
 /** Registers the MariaDB connector under the type {@code mysql} too (the registry keys factories by type). */
 public final class MySqlConnectorFactory implements ConnectorFactory {
@@ -18,7 +18,7 @@ public final class MySqlConnectorFactory implements ConnectorFactory {
     }
 
     @Override
-    public TargetConnector create(Target target, CamelContext camelContext) {
-        return delegate.create(target, camelContext);
+    public TargetConnector create(Target target, ConnectorContext context) {
+        return delegate.create(target, context);
     }
 }

@@ -2,7 +2,6 @@ package io.rotor.connector.jdbc;
 
 import io.rotor.domain.Secret;
 import io.rotor.domain.Target;
-import org.apache.camel.CamelContext;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +26,13 @@ import java.util.Properties;
 public class PostgresConnector extends AbstractJdbcConnector {
     public static final String TYPE = "postgresql";
 
-    public PostgresConnector(Target target, CamelContext camelContext) {
-        super(target, camelContext, new org.postgresql.Driver());
+    public PostgresConnector(Target target) {
+        this(target, new org.postgresql.Driver());
+    }
+
+    /** With another driver in front of the real one (tests record what reaches the driver). */
+    PostgresConnector(Target target, java.sql.Driver driver) {
+        super(target, driver);
     }
 
     @Override

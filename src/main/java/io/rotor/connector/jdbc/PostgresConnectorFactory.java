@@ -1,9 +1,9 @@
 package io.rotor.connector.jdbc;
 
+import io.rotor.connector.ConnectorContext;
 import io.rotor.connector.ConnectorFactory;
 import io.rotor.connector.TargetConnector;
 import io.rotor.domain.Target;
-import org.apache.camel.CamelContext;
 
 /** Creates {@link PostgresConnector}s for targets of type {@code postgresql}. */
 public final class PostgresConnectorFactory implements ConnectorFactory {
@@ -16,11 +16,11 @@ public final class PostgresConnectorFactory implements ConnectorFactory {
     }
 
     @Override
-    public TargetConnector create(Target target, CamelContext camelContext) {
+    public TargetConnector create(Target target, ConnectorContext context) {
         if (!PostgresConnector.TYPE.equalsIgnoreCase(target.type())) {
             throw new IllegalArgumentException("target " + target.id() + " has type " + target.type()
                     + ", not " + PostgresConnector.TYPE);
         }
-        return new PostgresConnector(target, camelContext);
+        return new PostgresConnector(target);
     }
 }

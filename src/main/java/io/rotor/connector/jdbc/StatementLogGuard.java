@@ -10,15 +10,15 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
 
 /**
- * camel-jdbc logs every statement at DEBUG ({@code "Executing JDBC Statement: {}"}), and the MariaDB driver
- * dumps packets at TRACE and logs every server error at WARN, syntax errors included, whose message quotes
- * the statement; a MariaDB {@code ALTER USER ... IDENTIFIED BY '...'} holds the new password. This guard
- * installs a logback turbo filter that drops events below INFO from those loggers and the driver's WARN for
- * errors 1064 / 1149 (syntax), whatever level the configuration sets. It is re-installed if a configuration
+ * The MariaDB driver dumps packets at TRACE, logs at DEBUG, and logs every server error at WARN, syntax errors
+ * included, whose message quotes the statement; a MariaDB {@code ALTER USER ... IDENTIFIED BY '...'} holds the
+ * new password. This guard installs a logback turbo filter that drops the driver's events below INFO and its
+ * WARN for errors 1064 / 1149 (syntax), whatever level the configuration sets. (The connectors themselves
+ * never log a statement.) It is re-installed if a configuration
  * reload removed it. Without logback (another SLF4J binding) it does nothing.
  */
 final class StatementLogGuard {
-    private static final String[] GUARDED = {"org.apache.camel.component.jdbc", "org.mariadb.jdbc"};
+    private static final String[] GUARDED = {"org.mariadb.jdbc"};
     private static final String MARIADB_ERROR_PACKET = "org.mariadb.jdbc.message.server.ErrorPacket";
 
     private StatementLogGuard() {

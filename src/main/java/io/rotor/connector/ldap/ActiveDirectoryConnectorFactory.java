@@ -1,9 +1,9 @@
 package io.rotor.connector.ldap;
 
+import io.rotor.connector.ConnectorContext;
 import io.rotor.connector.ConnectorFactory;
 import io.rotor.connector.TargetConnector;
 import io.rotor.domain.Target;
-import org.apache.camel.CamelContext;
 
 /** Creates {@link ActiveDirectoryConnector}s for targets of type {@value ActiveDirectoryConnector#TYPE}. */
 public final class ActiveDirectoryConnectorFactory implements ConnectorFactory {
@@ -16,7 +16,7 @@ public final class ActiveDirectoryConnectorFactory implements ConnectorFactory {
     }
 
     @Override
-    public TargetConnector create(Target target, CamelContext camelContext) {
+    public TargetConnector create(Target target, ConnectorContext context) {
         if (!ActiveDirectoryConnector.TYPE.equalsIgnoreCase(target.type())) {
             throw new IllegalArgumentException("target " + target.id() + " has type " + target.type()
                     + ", not " + ActiveDirectoryConnector.TYPE);

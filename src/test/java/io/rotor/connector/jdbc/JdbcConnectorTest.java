@@ -10,39 +10,34 @@ import io.rotor.connector.VerifyResult;
 import io.rotor.domain.Secret;
 import io.rotor.domain.Target;
 import io.rotor.domain.TlsMode;
-import org.apache.camel.CamelContext;
-import org.apache.camel.Endpoint;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import javax.sql.DataSource;
 import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverPropertyInfo;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.ServiceLoader;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Connector behaviour that needs no database: plumbing, refusals, unreachable targets. */
+/** Connector behaviour that needs no database: what reaches the driver, refusals, unreachable targets. */
 class JdbcConnectorTest {
-    private CamelContext camel;
     private int closedPort;
 
     @BeforeEach
     void start() throws Exception {
-        camel = new DefaultCamelContext();
-        camel.start();
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-    }
-
-    @AfterEach
-    void stop() {
-        camel.stop();
     }
 
     private Target target(String type, String id) {
@@ -66,41 +61,42 @@ class JdbcConnectorTest {
 
     @Test
     void factoriesRefuseOtherTypesAndMariaDbAcceptsMysql() {
-        assertThatThrownBy(() -> new PostgresConnectorFactory().create(target("mariadb", "t1"), camel))
+        assertThatThrownBy(() -> new PostgresConnectorFactory().create(target("mariadb", "t1")))
                 .isInstanceOf(IllegalArgumentException.class);
-        try (TargetConnector mysql = new MariaDbConnectorFactory().create(target("mysql", "t2"), camel)) {
+        try (TargetConnector mysql = new MariaDbConnectorFactory().create(target("mysql", "t2"))) {
             assertThat(mysql.type()).isEqualTo("mysql");
         }
-        try (TargetConnector maria = new MySqlConnectorFactory().create(target("mariadb", "t3"), camel)) {
+        try (TargetConnector maria = new MySqlConnectorFactory().create(target("mariadb", "t3"))) {
             assertThat(maria.type()).isEqualTo("mariadb");
         }
     }
 
     @Test
-    void bindsTheDataSourceBeansAndUnbindsThemOnClose() {
-        TargetConnector connector = new PostgresConnectorFactory().create(target("postgresql", "pg-1"), camel);
-        assertThat(camel.getRegistry().lookupByNameAndType("rotor-target-pg-1-admin", DataSource.class)).isNotNull();
-        assertThat(camel.getRegistry().lookupByNameAndType("rotor-target-pg-1-login", DataSource.class)).isNotNull();
+    void eachVerifyOpensItsOwnConnectionAndAClosedConnectorSendsNothing() {
+        RecordingDriver driver = new RecordingDriver(new org.postgresql.Driver());
+        TargetConnector connector = new PostgresConnector(target("postgresql", "pg-1"), driver);
         connector.verify(new VerifyRequest(null, new Login("someone", secret("pw 'x'"))));
-        assertThat(jdbcEndpoints()).anyMatch(uri -> uri.contains("rotor-target-pg-1-login"));
+        connector.verify(new VerifyRequest(null, new Login("someone", secret("pw 'x'"))));
+        assertThat(driver.connects).hasSize(2);
         connector.close();
-        assertThat(camel.getRegistry().lookupByName("rotor-target-pg-1-admin")).isNull();
-        assertThat(camel.getRegistry().lookupByName("rotor-target-pg-1-login")).isNull();
-        assertThat(jdbcEndpoints()).noneMatch(uri -> uri.contains("rotor-target-pg-1"));
+        assertThatThrownBy(() -> connector.verify(new VerifyRequest(null, new Login("someone", secret("pw 'x'")))))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(driver.connects).hasSize(2);
     }
 
     @Test
-    void oddTargetIdsGiveUriSafeBeanNames() {
-        assertThat(AbstractJdbcConnector.beanSafe("db-01.prod")).isEqualTo("db-01.prod");
-        assertThat(AbstractJdbcConnector.beanSafe("db 01/prod?x")).matches("db_01_prod_x-[0-9a-f]{8}");
-        assertThat(AbstractJdbcConnector.beanSafe("a/b")).isNotEqualTo(AbstractJdbcConnector.beanSafe("a?b"));
+    void oddTargetIdsGiveLogSafePoolNames() {
+        assertThat(AbstractJdbcConnector.logSafe("db-01.prod")).isEqualTo("db-01.prod");
+        assertThat(AbstractJdbcConnector.logSafe("db 01/prod?x")).matches("db_01_prod_x-[0-9a-f]{8}");
+        assertThat(AbstractJdbcConnector.logSafe("a/b")).isNotEqualTo(AbstractJdbcConnector.logSafe("a?b"));
+        assertThat(AbstractJdbcConnector.logSafe("db\r\nFAKE LOG LINE")).doesNotContain("\r", "\n");
     }
 
     @Test
     void unreachablePortIsUnreachableForBothDialects() {
         for (TargetConnector connector : new TargetConnector[] {
-                new PostgresConnectorFactory().create(target("postgresql", "pg-2"), camel),
-                new MariaDbConnectorFactory().create(target("mariadb", "maria-2"), camel)}) {
+                new PostgresConnectorFactory().create(target("postgresql", "pg-2")),
+                new MariaDbConnectorFactory().create(target("mariadb", "maria-2"))}) {
             try (connector) {
                 VerifyResult result = connector.verify(new VerifyRequest(null, new Login("u", secret("S3cret 'x' \\"))));
                 assertThat(result.outcome()).as(connector.type()).isEqualTo(VerifyResult.Outcome.UNREACHABLE);
@@ -111,7 +107,7 @@ class JdbcConnectorTest {
 
     @Test
     void changeAgainstUnreachableTargetIsRejectedWithNothingSent() {
-        try (TargetConnector connector = new MariaDbConnectorFactory().create(target("mariadb", "maria-3"), camel)) {
+        try (TargetConnector connector = new MariaDbConnectorFactory().create(target("mariadb", "maria-3"))) {
             ChangeResult self = connector.change(new ChangeRequest(null, "u", secret("old 'pw' \\"), secret("new 'pw' \\"), null));
             assertThat(self.outcome()).isEqualTo(ChangeResult.Outcome.REJECTED);
             assertThat(self.detail()).startsWith("target unreachable, nothing was sent").doesNotContain("pw");
@@ -124,8 +120,10 @@ class JdbcConnectorTest {
 
     @Test
     void secretsThatCannotBeSentSafelyAreRefusedBeforeConnecting() {
-        try (TargetConnector maria = new MariaDbConnectorFactory().create(target("mariadb", "maria-4"), camel);
-             TargetConnector pg = new PostgresConnectorFactory().create(target("postgresql", "pg-4"), camel)) {
+        RecordingDriver mariaDriver = new RecordingDriver(new org.mariadb.jdbc.Driver());
+        RecordingDriver pgDriver = new RecordingDriver(new org.postgresql.Driver());
+        try (TargetConnector maria = new MariaDbConnector(target("mariadb", "maria-4"), mariaDriver);
+             TargetConnector pg = new PostgresConnector(target("postgresql", "pg-4"), pgDriver)) {
             for (String bad : new String[] {"a\nb", "a\rb", "a\0b"}) {
                 ChangeResult result = maria.change(new ChangeRequest(null, "u", secret("old"), secret(bad), null));
                 assertThat(result.outcome()).isEqualTo(ChangeResult.Outcome.REJECTED);
@@ -138,25 +136,35 @@ class JdbcConnectorTest {
             assertThat(pg.change(new ChangeRequest(null, "u", null, secret("new"), null)).outcome())
                     .isEqualTo(ChangeResult.Outcome.REJECTED);
         }
-        assertThat(jdbcEndpoints()).isEmpty();
+        assertThat(mariaDriver.connects).isEmpty();
+        assertThat(pgDriver.connects).isEmpty();
     }
 
     @Test
-    void noCredentialInAnyEndpointUri() {
-        try (TargetConnector connector = new PostgresConnectorFactory().create(target("postgresql", "pg-5"), camel)) {
-            connector.change(new ChangeRequest(null, "u", null, secret("N3wSecretValue"),
-                    new Login("admin", secret("AdminSecretValue"))));
-            connector.verify(new VerifyRequest(null, new Login("u", secret("LoginSecretValue"))));
-        }
-        for (Endpoint endpoint : camel.getEndpoints()) {
-            assertThat(endpoint.getEndpointUri()).doesNotContain("SecretValue");
+    void noCredentialInAnyJdbcUrlAndThePasswordCopyIsClearedAfterTheDriverHadIt() {
+        for (boolean postgres : new boolean[] {true, false}) {
+            RecordingDriver driver = new RecordingDriver(postgres ? new org.postgresql.Driver() : new org.mariadb.jdbc.Driver());
+            try (TargetConnector connector = postgres
+                    ? new PostgresConnector(target("postgresql", "pg-5"), driver)
+                    : new MariaDbConnector(target("mariadb", "maria-5"), driver)) {
+                connector.change(new ChangeRequest(null, "u", null, secret("N3wSecretValue"),
+                        new Login("admin", secret("AdminSecretValue"))));
+                connector.verify(new VerifyRequest(null, new Login("u", secret("LoginSecretValue"))));
+            }
+            assertThat(driver.connects).as("admin login and verify login").hasSize(2);
+            assertThat(driver.connects).extracting(Connect::user).containsExactly("admin", "u");
+            for (Connect connect : driver.connects) {
+                assertThat(connect.url()).doesNotContain("SecretValue", "password", "user");
+                assertThat(connect.passwordGiven()).as("the password goes in the driver properties").isTrue();
+                assertThat(connect.properties()).as("the copy holding the password is cleared").isEmpty();
+            }
         }
     }
 
     @Test
     void statementDebugLoggingIsSuppressed() {
-        try (TargetConnector connector = new MariaDbConnectorFactory().create(target("mariadb", "maria-7"), camel)) {
-            assertThat(org.slf4j.LoggerFactory.getLogger(org.apache.camel.component.jdbc.JdbcProducer.class).isDebugEnabled())
+        try (TargetConnector connector = new MariaDbConnectorFactory().create(target("mariadb", "maria-7"))) {
+            assertThat(org.slf4j.LoggerFactory.getLogger("org.mariadb.jdbc.client.impl.StandardClient").isDebugEnabled())
                     .isFalse();
             assertThat(org.slf4j.LoggerFactory.getLogger("org.mariadb.jdbc.client.impl.StandardClient").isTraceEnabled())
                     .isFalse();
@@ -177,13 +185,59 @@ class JdbcConnectorTest {
 
     @Test
     void requestsForAnotherTargetAreRefused() {
-        try (TargetConnector connector = new PostgresConnectorFactory().create(target("postgresql", "pg-6"), camel)) {
+        try (TargetConnector connector = new PostgresConnectorFactory().create(target("postgresql", "pg-6"))) {
             assertThatThrownBy(() -> connector.verify(new VerifyRequest(target("postgresql", "other"),
                     new Login("u", secret("x"))))).isInstanceOf(IllegalArgumentException.class);
         }
     }
 
-    private java.util.List<String> jdbcEndpoints() {
-        return camel.getEndpoints().stream().map(Endpoint::getEndpointUri).filter(uri -> uri.startsWith("jdbc:")).toList();
+    /** One call of {@link Driver#connect}: the URL, who logged in, and the properties object the driver was given. */
+    record Connect(String url, String user, boolean passwordGiven, Properties properties) {
+    }
+
+    /** A driver in front of the real one that records every connection attempt. */
+    static final class RecordingDriver implements Driver {
+        final List<Connect> connects = new CopyOnWriteArrayList<>();
+        private final Driver real;
+
+        RecordingDriver(Driver real) {
+            this.real = real;
+        }
+
+        @Override
+        public Connection connect(String url, Properties info) throws SQLException {
+            connects.add(new Connect(url, info.getProperty("user"), info.getProperty("password") != null, info));
+            return real.connect(url, info);
+        }
+
+        @Override
+        public boolean acceptsURL(String url) throws SQLException {
+            return real.acceptsURL(url);
+        }
+
+        @Override
+        public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) throws SQLException {
+            return real.getPropertyInfo(url, info);
+        }
+
+        @Override
+        public int getMajorVersion() {
+            return real.getMajorVersion();
+        }
+
+        @Override
+        public int getMinorVersion() {
+            return real.getMinorVersion();
+        }
+
+        @Override
+        public boolean jdbcCompliant() {
+            return real.jdbcCompliant();
+        }
+
+        @Override
+        public java.util.logging.Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            return real.getParentLogger();
+        }
     }
 }

@@ -12,8 +12,6 @@ import io.rotor.domain.Secret;
 import io.rotor.domain.Target;
 import io.rotor.domain.TlsMode;
 import io.rotor.it.RealTargets;
-import org.apache.camel.CamelContext;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,7 +39,6 @@ class MariaDbConnectorIT {
     private static final int ACCOUNTS = 52;
 
     private static RealTargets real;
-    private static CamelContext camel;
     private static TargetConnector connector;
     private static final List<String> users = new ArrayList<>();
     private static final ItPasswords passwords = new ItPasswords();
@@ -49,18 +46,13 @@ class MariaDbConnectorIT {
     @BeforeAll
     static void start() throws Exception {
         real = RealTargets.load();
-        camel = new DefaultCamelContext();
-        camel.start();
-        connector = new MariaDbConnectorFactory().create(target("it-maria", TlsMode.DISABLE, real.mariaPort(), Map.of()), camel);
+        connector = new MariaDbConnectorFactory().create(target("it-maria", TlsMode.DISABLE, real.mariaPort(), Map.of()));
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (connector != null) {
             connector.close();
-        }
-        if (camel != null) {
-            camel.stop();
         }
         for (String user : users) {
             real.mariaDropUser(user);
@@ -145,13 +137,13 @@ class MariaDbConnectorIT {
     @Test
     void adminChangeFollowsTheSessionSqlMode() throws Exception {
         try (TargetConnector single = new MariaDbConnectorFactory().create(
-                target("it-maria-nbe", TlsMode.DISABLE, real.mariaPort(), Map.of("maxPoolSize", "1")), camel)) {
+                target("it-maria-nbe", TlsMode.DISABLE, real.mariaPort(), Map.of("maxPoolSize", "1")))) {
             char[] first = passwords.next();
             String user = newUser("nbe", first);
             char[] second = passwords.next();
             assertThat(single.change(new ChangeRequest(null, user, null, secret(second), admin())).outcome())
                     .isEqualTo(ChangeResult.Outcome.CHANGED);
-            DataSource adminBean = camel.getRegistry().lookupByNameAndType("rotor-target-it-maria-nbe-admin", DataSource.class);
+            DataSource adminBean = ((AbstractJdbcConnector) single).currentAdminPool();
             try (Connection c = adminBean.getConnection(); Statement s = c.createStatement()) {
                 s.execute("SET SESSION sql_mode = CONCAT(@@SESSION.sql_mode, ',NO_BACKSLASH_ESCAPES')");
             }
@@ -190,7 +182,7 @@ class MariaDbConnectorIT {
         }
         assertThat(globalMode).doesNotContain("NO_BACKSLASH_ESCAPES");
         try (TargetConnector fresh = new MariaDbConnectorFactory().create(
-                target("it-maria-nbe-self", TlsMode.DISABLE, real.mariaPort(), Map.of()), camel)) {
+                target("it-maria-nbe-self", TlsMode.DISABLE, real.mariaPort(), Map.of()))) {
             try (Connection c = real.mariaAdminConnection(); Statement s = c.createStatement()) {
                 s.execute("SET GLOBAL sql_mode = CONCAT(@@GLOBAL.sql_mode, ',NO_BACKSLASH_ESCAPES')");
             }
@@ -272,7 +264,7 @@ class MariaDbConnectorIT {
         assertThat(connector.discover(new DiscoverRequest(null, admin(), null)).usernames())
                 .contains(real.mariaAdminUser(), a, b);
         try (TargetConnector localhost = new MariaDbConnectorFactory().create(
-                target("it-maria-localhost", TlsMode.DISABLE, real.mariaPort(), Map.of("accountHost", "localhost")), camel)) {
+                target("it-maria-localhost", TlsMode.DISABLE, real.mariaPort(), Map.of("accountHost", "localhost")))) {
             assertThat(localhost.discover(new DiscoverRequest(null, admin(), null)).usernames())
                     .contains(real.mariaAdminUser()).doesNotContain(a, b);
         }
@@ -310,7 +302,7 @@ class MariaDbConnectorIT {
         char[] pw = passwords.next();
         String user = newUser("adminswap", pw);
         char[] fresh = passwords.next();
-        try (TargetConnector own = new MariaDbConnectorFactory().create(target("it-maria-swap", TlsMode.DISABLE, real.mariaPort(), Map.of()), camel)) {
+        try (TargetConnector own = new MariaDbConnectorFactory().create(target("it-maria-swap", TlsMode.DISABLE, real.mariaPort(), Map.of()))) {
             ChangeResult refused = own.change(new ChangeRequest(null, user, null, secret(fresh),
                     new Login(real.mariaAdminUser(), secret("not the admin password".toCharArray()))));
             assertThat(refused.outcome()).isEqualTo(ChangeResult.Outcome.REJECTED);
@@ -335,7 +327,7 @@ class MariaDbConnectorIT {
         }
         for (TlsMode mode : new TlsMode[] {TlsMode.REQUIRE, TlsMode.VERIFY_FULL}) {
             try (TargetConnector tls = new MariaDbConnectorFactory().create(
-                    target("it-maria-" + mode.configName(), mode, real.mariaPort(), Map.of()), camel)) {
+                    target("it-maria-" + mode.configName(), mode, real.mariaPort(), Map.of()))) {
                 VerifyResult result = tls.verify(new VerifyRequest(null, new Login(user, secret(pw))));
                 if ("YES".equalsIgnoreCase(haveSsl) && mode == TlsMode.REQUIRE) {
                     assertThat(result.outcome()).as(result.detail()).isEqualTo(VerifyResult.Outcome.VALID);
@@ -359,7 +351,7 @@ class MariaDbConnectorIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        try (TargetConnector nowhere = new MariaDbConnectorFactory().create(target("it-maria-nowhere", TlsMode.DISABLE, port, Map.of()), camel)) {
+        try (TargetConnector nowhere = new MariaDbConnectorFactory().create(target("it-maria-nowhere", TlsMode.DISABLE, port, Map.of()))) {
             VerifyResult result = nowhere.verify(new VerifyRequest(null, admin()));
             assertThat(result.outcome()).isEqualTo(VerifyResult.Outcome.UNREACHABLE);
             assertThat(result.detail()).contains("Connection refused");
@@ -373,7 +365,7 @@ class MariaDbConnectorIT {
             String user = newUser("cut_" + viaAdmin, old);
             char[] fresh = passwords.next();
             try (CuttingProxy proxy = new CuttingProxy(real.mariaHost(), real.mariaPort(), "ALTER USER", "SET PASSWORD");
-                 TargetConnector cut = new MariaDbConnectorFactory().create(target("it-maria-cut-" + viaAdmin, TlsMode.DISABLE, proxy.port(), Map.of()), camel)) {
+                 TargetConnector cut = new MariaDbConnectorFactory().create(target("it-maria-cut-" + viaAdmin, TlsMode.DISABLE, proxy.port(), Map.of()))) {
                 ChangeResult result = cut.change(viaAdmin
                         ? new ChangeRequest(null, user, null, secret(fresh), admin())
                         : new ChangeRequest(null, user, secret(old), secret(fresh), null));

@@ -12,8 +12,6 @@ import io.rotor.domain.Secret;
 import io.rotor.domain.Target;
 import io.rotor.domain.TlsMode;
 import io.rotor.it.RealTargets;
-import org.apache.camel.CamelContext;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +42,6 @@ class PostgresConnectorIT {
     private static final int ACCOUNTS = 52;
 
     private static RealTargets real;
-    private static CamelContext camel;
     private static TargetConnector connector;
     private static final List<String> roles = new ArrayList<>();
     private static final ItPasswords passwords = new ItPasswords();
@@ -52,18 +49,13 @@ class PostgresConnectorIT {
     @BeforeAll
     static void start() throws Exception {
         real = RealTargets.load();
-        camel = new DefaultCamelContext();
-        camel.start();
-        connector = new PostgresConnectorFactory().create(target("it-pg", TlsMode.DISABLE, real.pgPort(), Map.of()), camel);
+        connector = new PostgresConnectorFactory().create(target("it-pg", TlsMode.DISABLE, real.pgPort(), Map.of()));
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (connector != null) {
             connector.close();
-        }
-        if (camel != null) {
-            camel.stop();
         }
         for (String role : roles) {
             real.pgDropRole(role);
@@ -233,7 +225,7 @@ class PostgresConnectorIT {
         String role = newRole("adminswap", pw);
         char[] fresh = passwords.next();
         char[] wrongAdmin = "not the admin password".toCharArray();
-        try (TargetConnector own = new PostgresConnectorFactory().create(target("it-pg-swap", TlsMode.DISABLE, real.pgPort(), Map.of()), camel)) {
+        try (TargetConnector own = new PostgresConnectorFactory().create(target("it-pg-swap", TlsMode.DISABLE, real.pgPort(), Map.of()))) {
             ChangeResult refused = own.change(new ChangeRequest(null, role, null, secret(fresh),
                     new Login(real.pgAdminUser(), secret(wrongAdmin))));
             assertThat(refused.outcome()).isEqualTo(ChangeResult.Outcome.REJECTED);
@@ -254,7 +246,7 @@ class PostgresConnectorIT {
                 TlsMode.VERIFY_FULL, Map.of("sslrootcert", real.pgCaFile().toString()));
         for (Map.Entry<TlsMode, Map<String, String>> mode : good.entrySet()) {
             String id = "it-pg-" + mode.getKey().configName();
-            try (TargetConnector tls = new PostgresConnectorFactory().create(target(id, mode.getKey(), real.pgPort(), mode.getValue()), camel)) {
+            try (TargetConnector tls = new PostgresConnectorFactory().create(target(id, mode.getKey(), real.pgPort(), mode.getValue()))) {
                 VerifyResult verified = tls.verify(new VerifyRequest(null, new Login(role, secret(pw))));
                 assertThat(verified.outcome()).as("%s: %s", mode.getKey(), verified.detail()).isEqualTo(VerifyResult.Outcome.VALID);
                 char[] fresh = passwords.next();
@@ -262,8 +254,8 @@ class PostgresConnectorIT {
                 assertThat(changed.outcome()).as(changed.detail()).isEqualTo(ChangeResult.Outcome.CHANGED);
                 assertThat(real.pgLogin(role, fresh)).isTrue();
                 pw = fresh;
-                // the admin pool behind the Camel endpoint really speaks TLS
-                DataSource adminBean = camel.getRegistry().lookupByNameAndType("rotor-target-" + id + "-admin", DataSource.class);
+                // the admin pool really speaks TLS
+                DataSource adminBean = ((AbstractJdbcConnector) tls).currentAdminPool();
                 try (Connection c = adminBean.getConnection();
                      Statement s = c.createStatement();
                      ResultSet rs = s.executeQuery("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
@@ -275,7 +267,7 @@ class PostgresConnectorIT {
 
         Path wrongCa = WrongCa.create(tmp);
         try (TargetConnector wrong = new PostgresConnectorFactory().create(target("it-pg-wrong-ca", TlsMode.VERIFY_FULL,
-                real.pgPort(), Map.of("sslrootcert", wrongCa.toString())), camel)) {
+                real.pgPort(), Map.of("sslrootcert", wrongCa.toString())))) {
             VerifyResult refused = wrong.verify(new VerifyRequest(null, new Login(role, secret(pw))));
             assertThat(refused.outcome()).isEqualTo(VerifyResult.Outcome.UNREACHABLE);
             assertThat(refused.detail()).containsIgnoringCase("SSL");
@@ -296,7 +288,7 @@ class PostgresConnectorIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        try (TargetConnector nowhere = new PostgresConnectorFactory().create(target("it-pg-nowhere", TlsMode.DISABLE, port, Map.of()), camel)) {
+        try (TargetConnector nowhere = new PostgresConnectorFactory().create(target("it-pg-nowhere", TlsMode.DISABLE, port, Map.of()))) {
             VerifyResult result = nowhere.verify(new VerifyRequest(null, admin()));
             assertThat(result.outcome()).isEqualTo(VerifyResult.Outcome.UNREACHABLE);
             assertThat(result.detail()).contains("08001");
@@ -310,7 +302,7 @@ class PostgresConnectorIT {
             String role = newRole("cut_" + viaAdmin, old);
             char[] fresh = passwords.next();
             try (CuttingProxy proxy = new CuttingProxy(real.pgHost(), real.pgPort(), "ALTER ROLE");
-                 TargetConnector cut = new PostgresConnectorFactory().create(target("it-pg-cut-" + viaAdmin, TlsMode.DISABLE, proxy.port(), Map.of()), camel)) {
+                 TargetConnector cut = new PostgresConnectorFactory().create(target("it-pg-cut-" + viaAdmin, TlsMode.DISABLE, proxy.port(), Map.of()))) {
                 ChangeResult result = cut.change(viaAdmin
                         ? new ChangeRequest(null, role, null, secret(fresh), admin())
                         : new ChangeRequest(null, role, secret(old), secret(fresh), null));

@@ -2,6 +2,7 @@ package io.rotor.connector.ldap;
 
 import io.rotor.connector.ChangeRequest;
 import io.rotor.connector.ChangeResult;
+import io.rotor.connector.ConnectorContext;
 import io.rotor.connector.ConnectorFactory;
 import io.rotor.connector.ConnectorRegistry;
 import io.rotor.connector.DiscoverRequest;
@@ -24,8 +25,6 @@ import io.rotor.vault.VaultStore;
 import io.rotor.workflow.OperationResult;
 import io.rotor.workflow.RotationService;
 import io.rotor.workflow.RotorMetrics;
-import org.apache.camel.CamelContext;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,7 +54,6 @@ class LdapRotationIT {
     private Vault vault;
     private VaultStore store;
     private RotationService rotation;
-    private DefaultCamelContext camel;
     private ConnectorRegistry registry;
     private final List<String> offered = new CopyOnWriteArrayList<>();
     private String dn;
@@ -67,9 +65,7 @@ class LdapRotationIT {
         dn = it.person("rotor_it_rotation", "rotor_it_rotation", INITIAL);
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 4);
         store = vault.store();
-        camel = new DefaultCamelContext();
         registry = new ConnectorRegistry();
-        registry.attach(camel);
         registry.register(new RecordingFactory());
         rotation = new RotationService(store, registry, new PasswordGenerator(), new RotorMetrics(), Duration.ofMinutes(5), 3);
         store.upsertTarget(new Target("slapd", "ldap", it.ldap.host(), it.ldap.port(), null, TlsMode.VERIFY_FULL, null, null,
@@ -82,7 +78,6 @@ class LdapRotationIT {
     void tearDown() throws Exception {
         registry.close();
         vault.close();
-        camel.close();
         it.delete(dn);
         it.delete("cn=rotor_it_rotation_strict," + it.ldap.policiesDn());
     }
@@ -136,7 +131,7 @@ class LdapRotationIT {
         }
 
         @Override
-        public TargetConnector create(Target target, CamelContext camelContext) {
+        public TargetConnector create(Target target, ConnectorContext context) {
             LdapConnector real = new LdapConnector(target);
             return new TargetConnector() {
                 @Override

@@ -11,12 +11,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /** An SSH login check that does not use the connector: a plain MINA client with a password. */
-final class SshLogins implements AutoCloseable {
+public final class SshLogins implements AutoCloseable {
     private final SshClient client = SshClient.setUpDefaultClient();
     private final String host;
     private final int port;
 
-    SshLogins(String host, int port, Path knownHosts) {
+    public SshLogins(String host, int port, Path knownHosts) {
         this.host = host;
         this.port = port;
         client.setServerKeyVerifier(new KnownHostsServerKeyVerifier(RejectAllServerKeyVerifier.INSTANCE, knownHosts));
@@ -24,7 +24,7 @@ final class SshLogins implements AutoCloseable {
     }
 
     /** True when the server accepts the password, false when it refuses it; anything else throws. */
-    boolean login(String user, char[] password) throws IOException {
+    public boolean login(String user, char[] password) throws IOException {
         try (ClientSession s = client.connect(user, host, port).verify(Duration.ofSeconds(10)).getSession()) {
             s.addPasswordIdentity(new String(password));
             try {
@@ -40,7 +40,7 @@ final class SshLogins implements AutoCloseable {
     }
 
     /** True when the server accepts the key, false when it refuses it. */
-    boolean login(String user, java.security.KeyPair key) throws IOException {
+    public boolean login(String user, java.security.KeyPair key) throws IOException {
         try (ClientSession s = client.connect(user, host, port).verify(Duration.ofSeconds(10)).getSession()) {
             s.addPublicKeyIdentity(key);
             try {

@@ -1,5 +1,6 @@
 package io.rotor.connector.ssh;
 
+import io.rotor.connector.ConnectorContext;
 import io.rotor.connector.ConnectorFactory;
 import io.rotor.connector.ConnectorRegistry;
 import io.rotor.connector.TargetConnector;
@@ -19,8 +20,6 @@ import io.rotor.workflow.OperationResult;
 import io.rotor.workflow.OperationResult.Outcome;
 import io.rotor.workflow.RotationService;
 import io.rotor.workflow.RotorMetrics;
-import org.apache.camel.CamelContext;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,7 +71,6 @@ class SshRotationIT {
     Vault vault;
     VaultStore store;
     RotationService rotation;
-    CamelContext camel;
     ConnectorRegistry registry;
 
     @BeforeEach
@@ -81,9 +79,7 @@ class SshRotationIT {
         logins = new SshLogins(ssh.host(), ssh.port(), ssh.knownHosts());
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 4);
         store = vault.store();
-        camel = new DefaultCamelContext();
         registry = new ConnectorRegistry();
-        registry.attach(camel);
         registry.register(new ConnectorFactory() {
             @Override
             public String type() {
@@ -91,7 +87,7 @@ class SshRotationIT {
             }
 
             @Override
-            public TargetConnector create(Target target, CamelContext camelContext) {
+            public TargetConnector create(Target target, ConnectorContext context) {
                 return new SshConnector(target, name -> name.equals(LOSES_THE_END.name()) ? LOSES_THE_END
                         : name.equals(NO_PROMPT.name()) ? NO_PROMPT : BuiltinChangers.get(name));
             }
@@ -103,7 +99,6 @@ class SshRotationIT {
     void close() throws Exception {
         registry.close();
         vault.close();
-        camel.close();
         logins.close();
     }
 

@@ -1,16 +1,11 @@
-package io.rotor.connector.ssh;
+package io.rotor.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.rotor.api.AccountApi;
-import io.rotor.api.ApiRoutes;
-import io.rotor.api.ApiV2Routes;
-import io.rotor.api.AuthStore;
-import io.rotor.api.Authenticator;
-import io.rotor.api.Credentials;
-import io.rotor.api.InventoryApi;
-import io.rotor.api.PasswordChangerApi;
+import io.rotor.connector.ConnectorContext;
 import io.rotor.connector.ConnectorRegistry;
+import io.rotor.connector.ssh.ChangerCatalog;
+import io.rotor.connector.ssh.SshLogins;
 import io.rotor.domain.PasswordGenerator;
 import io.rotor.domain.Role;
 import io.rotor.domain.Slot;
@@ -108,10 +103,10 @@ class FudoApiIT extends CamelMainTestSupport {
         store = vault.store();
         AuthStore auth = new AuthStore(vault.tokens());
         connectors = new ConnectorRegistry();   // the shipped factories, ssh among them
-        connectors.attach(context);
         RotationService rotation = new RotationService(store, connectors, new PasswordGenerator(), new RotorMetrics(),
                 Duration.ofMinutes(5), 3);
         ChangerCatalog catalog = new ChangerCatalog(vault.changers());
+        connectors.attach(new ConnectorContext(catalog));   // user-defined changers reach the connectors
         registry.bind("rotationService", rotation);
         registry.bind("recoveryService", new RecoveryService(store, rotation));
         registry.bind("accountQueries", new AccountQueries(store));
