@@ -476,7 +476,7 @@ public class RotationService {
         String policyId = account.policyId() != null ? account.policyId() : target.policyId();
         if (policyId == null) {
             // a target that cannot take every default character (a network device's `?`) has its own default
-            PasswordPolicy targetDefault = connector(target).defaultPolicy();
+            PasswordPolicy targetDefault = connectorDefaultPolicy(target);
             if (!targetDefault.id().equals(PasswordPolicy.defaults().id())) {
                 return vault.findPolicy(targetDefault.id()).orElse(targetDefault);
             }
@@ -492,6 +492,18 @@ public class RotationService {
         }
         return stored.orElseThrow(() ->
                 new VaultException("account '" + account.id() + "' names unknown password policy '" + policyId + "'"));
+    }
+
+    /** The connector's default policy; the built-in one when no connector can be made (a vault-only set still works). */
+    private PasswordPolicy connectorDefaultPolicy(Target target) {
+        if (!connectors.supports(target.type())) {
+            return PasswordPolicy.defaults();
+        }
+        try {
+            return connector(target).defaultPolicy();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            return PasswordPolicy.defaults();
+        }
     }
 
     private TargetConnector connector(Target target) {
