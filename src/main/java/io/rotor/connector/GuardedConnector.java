@@ -38,7 +38,7 @@ final class GuardedConnector implements TargetConnector {
 
     @Override
     public ChangeResult change(ChangeRequest request) {
-        Secret[] secrets = secretsOf(request.current(), request.newSecret(), request.admin());
+        Secret[] secrets = secretsOf(request.current(), request.newSecret(), request.admin(), request.elevation());
         try {
             ChangeResult result = delegate.change(request);
             return new ChangeResult(result.outcome(), Redactor.redact(result.detail(), secrets));
@@ -51,7 +51,7 @@ final class GuardedConnector implements TargetConnector {
 
     @Override
     public ChangeResult reconcile(ReconcileRequest request) {
-        Secret[] secrets = secretsOf(null, request.newSecret(), request.admin());
+        Secret[] secrets = secretsOf(null, request.newSecret(), request.admin(), request.elevation());
         try {
             ChangeResult result = delegate.reconcile(request);
             return new ChangeResult(result.outcome(), Redactor.redact(result.detail(), secrets));
@@ -68,12 +68,19 @@ final class GuardedConnector implements TargetConnector {
     }
 
     @Override
+    public io.rotor.domain.PasswordPolicy defaultPolicy() {
+        return delegate.defaultPolicy();
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }
 
-    private static Secret[] secretsOf(Secret current, Secret next, Login admin) {
-        return new Secret[]{current, next, admin == null ? null : admin.secret()};
+    private static Secret[] secretsOf(Secret current, Secret next, Login admin, Elevation elevation) {
+        Login login = elevation.loginAccount();
+        return new Secret[]{current, next, admin == null ? null : admin.secret(),
+                login == null ? null : login.secret(), elevation.enableSecret()};
     }
 
     private static String describe(RuntimeException e) {

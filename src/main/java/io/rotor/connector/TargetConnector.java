@@ -22,6 +22,14 @@ public interface TargetConnector extends AutoCloseable {
     /** Lists the accounts that exist on the target. */
     DiscoverResult discover(DiscoverRequest request);
 
+    /**
+     * The password policy for accounts that name none: the built-in default, unless the target cannot take every
+     * character of it (a network device's CLI treats {@code ?} as its help key).
+     */
+    default io.rotor.domain.PasswordPolicy defaultPolicy() {
+        return io.rotor.domain.PasswordPolicy.defaults();
+    }
+
     @Override
     void close();
 }

@@ -11,8 +11,20 @@ public record PasswordPolicy(String id, int minLength, int maxLength, int minUpp
                              int minSymbol, String symbols, String excluded, boolean notContainUsername) {
     public static final String DEFAULT_SYMBOLS = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ ";
 
+    /**
+     * The symbols a network device's command line takes literally: the default ones without {@code ?} (IOS and its
+     * kin show help when it is typed, and drop it from the line), space (it separates arguments), and the quotes
+     * and backslash that some device CLIs parse.
+     */
+    public static final String DEVICE_SAFE_SYMBOLS = "!#$%&()*+,-./:;<=>@[]^_`{|}~";
+
     /** The policy used when neither the account nor its target names one. */
     public static PasswordPolicy defaults() {
         return new PasswordPolicy("default", 24, 32, 1, 1, 1, 1, DEFAULT_SYMBOLS, "", true);
+    }
+
+    /** The default for network devices (see {@link #DEVICE_SAFE_SYMBOLS}): same lengths and classes. */
+    public static PasswordPolicy deviceSafe() {
+        return new PasswordPolicy("default-device", 24, 32, 1, 1, 1, 1, DEVICE_SAFE_SYMBOLS, "", true);
     }
 }

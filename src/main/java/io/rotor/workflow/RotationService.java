@@ -3,6 +3,7 @@ package io.rotor.workflow;
 import io.rotor.connector.ChangeRequest;
 import io.rotor.connector.ChangeResult;
 import io.rotor.connector.ConnectorRegistry;
+import io.rotor.connector.Elevation;
 import io.rotor.connector.Login;
 import io.rotor.connector.ReconcileRequest;
 import io.rotor.connector.TargetConnector;
@@ -190,13 +191,18 @@ public class RotationService {
                 return result(account, operation, Outcome.FAILED, account.status(),
                         "no CURRENT credential to log in with and no admin account on target '" + target.id() + "'");
             }
+            Optional<String> elevationProblem = elevationProblem(target);
+            if (elevationProblem.isPresent()) {
+                return result(account, operation, Outcome.FAILED, account.status(), elevationProblem.get());
+            }
+            Elevation elevation = elevation(target);
             String rotationId = UUID.randomUUID().toString();
             vault.writePending(lock, rotationId, candidate, audit(actor, "PENDING_WRITTEN", account, rotationId, "PENDING",
                     admin == null ? "self-rotation" : "admin rotation as " + admin.username()));
             CrashPoints.reached(Step.PENDING_COMMITTED);
 
             ChangeResult change = timed(target, "change", () -> connector(target).change(new ChangeRequest(target,
-                    account.username(), current.map(StoredCredential::secret).orElse(null), candidate, admin)));
+                    account.username(), current.map(StoredCredential::secret).orElse(null), candidate, admin, elevation)));
             CrashPoints.reached(Step.TARGET_CHANGED);
             switch (change.outcome()) {
                 case REJECTED -> {
@@ -303,6 +309,11 @@ public class RotationService {
             return result(account, "reconcile", Outcome.FAILED, account.status(),
                     "target '" + target.id() + "' has no admin account to reconcile with");
         }
+        Optional<String> elevationProblem = elevationProblem(target);
+        if (elevationProblem.isPresent()) {
+            return result(account, "reconcile", Outcome.FAILED, account.status(), elevationProblem.get());
+        }
+        Elevation elevation = elevation(target);
         Optional<StoredCredential> pending = vault.read(account.id(), Slot.PENDING);
         String rotationId;
         Secret candidate;
@@ -318,7 +329,7 @@ public class RotationService {
         }
         try {
             ChangeResult change = timed(target, "reconcile", () -> connector(target).reconcile(
-                    new ReconcileRequest(target, account.username(), candidate, admin.get())));
+                    new ReconcileRequest(target, account.username(), candidate, admin.get(), elevation)));
             CrashPoints.reached(Step.TARGET_CHANGED);
             if (change.outcome() == ChangeResult.Outcome.CHANGED) {
                 VerifyResult verified = login(account, target, candidate, actor, "PENDING");
@@ -419,6 +430,39 @@ public class RotationService {
         return vault.read(adminId, Slot.CURRENT).map(c -> new Login(admin.get().username(), c.secret()));
     }
 
+    /** Target settings that name the vault accounts an admin change elevates with (see {@link Elevation}). */
+    static final String LOGIN_ACCOUNT = "loginAccount";
+    static final String ENABLE_SECRET_ACCOUNT = "enableSecretAccount";
+
+    /** What is wrong with the target's {@code loginAccount} / {@code enableSecretAccount} settings, if anything. */
+    private Optional<String> elevationProblem(Target target) {
+        for (String setting : java.util.List.of(LOGIN_ACCOUNT, ENABLE_SECRET_ACCOUNT)) {
+            String id = target.setting(setting, null);
+            if (id != null && !id.isBlank() && storedLogin(id.trim()).isEmpty()) {
+                return Optional.of("target '" + target.id() + "': setting " + setting + " names account '" + id.trim()
+                        + "', which does not exist or has no stored credential; nothing was sent");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The login account and enable secret the target's settings name (each may be absent). */
+    private Elevation elevation(Target target) {
+        String loginId = target.setting(LOGIN_ACCOUNT, null);
+        String enableId = target.setting(ENABLE_SECRET_ACCOUNT, null);
+        Login login = loginId == null || loginId.isBlank() ? null : storedLogin(loginId.trim()).orElse(null);
+        Login enable = enableId == null || enableId.isBlank() ? null : storedLogin(enableId.trim()).orElse(null);
+        return new Elevation(login, enable == null ? null : enable.secret());
+    }
+
+    private Optional<Login> storedLogin(String accountId) {
+        Optional<Account> account = vault.findAccount(accountId);
+        if (account.isEmpty()) {
+            return Optional.empty();
+        }
+        return vault.read(accountId, Slot.CURRENT).map(c -> new Login(account.get().username(), c.secret()));
+    }
+
     private AccountStatus previousStatus(Account account) {
         return account.status() == AccountStatus.PENDING ? AccountStatus.IN_SYNC : account.status();
     }
@@ -430,6 +474,13 @@ public class RotationService {
 
     private PasswordPolicy policyFor(Account account, Target target) {
         String policyId = account.policyId() != null ? account.policyId() : target.policyId();
+        if (policyId == null) {
+            // a target that cannot take every default character (a network device's `?`) has its own default
+            PasswordPolicy targetDefault = connectorDefaultPolicy(target);
+            if (!targetDefault.id().equals(PasswordPolicy.defaults().id())) {
+                return vault.findPolicy(targetDefault.id()).orElse(targetDefault);
+            }
+        }
         String named = policyId == null ? PasswordPolicy.defaults().id() : policyId;
         Optional<PasswordPolicy> stored = vault.findPolicy(named);
         if (stored.isPresent()) {
@@ -441,6 +492,18 @@ public class RotationService {
         }
         return stored.orElseThrow(() ->
                 new VaultException("account '" + account.id() + "' names unknown password policy '" + policyId + "'"));
+    }
+
+    /** The connector's default policy; the built-in one when no connector can be made (a vault-only set still works). */
+    private PasswordPolicy connectorDefaultPolicy(Target target) {
+        if (!connectors.supports(target.type())) {
+            return PasswordPolicy.defaults();
+        }
+        try {
+            return connector(target).defaultPolicy();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            return PasswordPolicy.defaults();
+        }
     }
 
     private TargetConnector connector(Target target) {

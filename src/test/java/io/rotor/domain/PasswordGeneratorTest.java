@@ -44,6 +44,9 @@ class PasswordGeneratorTest {
                 Arguments.of(policy(8, 10, 0, 0, 0, 0, "!a", ""), "symbols", "letters or digits"),
                 Arguments.of(policy(8, 10, 0, 0, 0, 0, "!7", ""), "symbols", "letters or digits"),
                 Arguments.of(policy(8, 10, 0, 0, 0, 0, "!\t", ""), "symbols", "control characters"),
+                // ^U kills the line on a terminal: a generated password must never hold it
+                Arguments.of(policy(8, 10, 0, 0, 0, 0, "!\u0015", ""), "symbols", "control characters"),
+                Arguments.of(policy(8, 10, 0, 0, 0, 0, "!\u0017", ""), "symbols", "control characters"),
                 Arguments.of(policy(8, 10, 0, 0, 0, 0, "!\u007f", ""), "symbols", "printable ASCII"),
                 Arguments.of(policy(8, 10, 0, 0, 0, 0, "!\u00a7", ""), "symbols", "printable ASCII"),
                 Arguments.of(policy(8, 10, 0, 0, 0, 0, "!#!", ""), "symbols", "more than once"),

@@ -36,6 +36,11 @@ public final class FakeTarget implements ConnectorFactory {
     /** The change applies, then someone else sets a password nobody knows; the caller hears "outcome unknown". */
     volatile boolean hijackedAfterChange;
     volatile int logins;
+    /** The last requests the connector saw (to check what the protocol hands a connector). */
+    public volatile ChangeRequest lastChange;
+    public volatile ReconcileRequest lastReconcile;
+    /** What {@link TargetConnector#defaultPolicy()} answers; null: the built-in default. */
+    public volatile io.rotor.domain.PasswordPolicy defaultPolicy;
 
     @Override
     public String type() {
@@ -63,6 +68,7 @@ public final class FakeTarget implements ConnectorFactory {
 
             @Override
             public ChangeResult change(ChangeRequest request) {
+                lastChange = request;
                 if (unreachable) {
                     return ChangeResult.rejected("connection refused before anything was sent");
                 }
@@ -102,12 +108,18 @@ public final class FakeTarget implements ConnectorFactory {
 
             @Override
             public ChangeResult reconcile(ReconcileRequest request) {
+                lastReconcile = request;
                 String adminActual = passwords.get(request.admin().username());
                 if (adminActual == null || !adminActual.equals(request.admin().secret().reveal())) {
                     return ChangeResult.rejected("admin login failed");
                 }
                 passwords.put(request.username(), request.newSecret().reveal());
                 return ChangeResult.changed();
+            }
+
+            @Override
+            public io.rotor.domain.PasswordPolicy defaultPolicy() {
+                return defaultPolicy != null ? defaultPolicy : TargetConnector.super.defaultPolicy();
             }
 
             @Override

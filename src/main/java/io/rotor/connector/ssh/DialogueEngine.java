@@ -12,16 +12,24 @@ import java.util.regex.PatternSyntaxException;
  * Plays a changer's {@code expected} / {@code input} steps over a {@link DialogueChannel}.
  *
  * <ul>
- *   <li>{@code expected}: waits for output (after what earlier steps consumed) matching the regex, at most the
- *       step timeout and never past the changer's overall timeout; otherwise the dialogue ends with
- *       "step N: expected /regex/ not seen within T s".</li>
+ *   <li>{@code expected}: waits for output matching the regex, at most the step timeout and never past the
+ *       changer's overall timeout; otherwise the dialogue ends with "step N: expected /regex/ not seen within T s".
+ *       Only output that follows the latest {@code input} (and what earlier {@code expected} steps consumed) is
+ *       searched: a prompt counts only when it answers the command that was sent, so a banner, a message of the
+ *       day or a shell start-up file printing {@code Password:} before the command cannot trigger the next
+ *       input.</li>
  *   <li>{@code input}: substitutes {@code %%placeholders%%} and sends the line. Every value used anywhere is
- *       checked before step 1: CR, LF or NUL in a value ends the dialogue before anything is sent.</li>
+ *       checked before step 1: a control character in a value ({@link io.rotor.domain.SecretRules#isControl})
+ *       ends the dialogue before anything is sent.</li>
  *   <li>The transcript holds the output with every secret masked and each input in its template form
- *       (secret placeholders left as {@code %%name%%}), so a failed run's transcript can be replayed.</li>
+ *       (secret placeholders left as {@code %%name%%}), so a failed run's transcript can be replayed. It is
+ *       bounded ({@value #MAX_TRANSCRIPT_CHARS} characters), as is the output the channel keeps.</li>
  * </ul>
  */
 public final class DialogueEngine {
+    /** How much of a dialogue the transcript keeps (it is logged and stored with a failure). */
+    public static final int MAX_TRANSCRIPT_CHARS = 64 * 1024;
+
     private final Duration stepTimeout;
 
     public DialogueEngine(Duration stepTimeout) {
@@ -79,6 +87,8 @@ public final class DialogueEngine {
                     String why;
                     if (channel.failure() != null) {
                         why = "step " + n + ": expected /" + step.value() + "/ not seen: " + channel.failure();
+                    } else if (out.failure() != null) {
+                        why = "step " + n + ": expected /" + step.value() + "/ not seen: " + out.failure();
                     } else if (out.ended()) {
                         why = "step " + n + ": expected /" + step.value() + "/ not seen before the connection ended";
                     } else if (overallDeadline < stepDeadline) {
@@ -94,7 +104,12 @@ public final class DialogueEngine {
                 consumed = end;
             } else {
                 String line = values.substitute(step.value());
-                boolean carriesNewSecret = Placeholders.mentions(step.value(), Placeholders.ACCOUNT_NEW_SECRET);
+                boolean carriesNewSecret = Placeholders.mentions(step.value(), Placeholders.ACCOUNT_NEW_SECRET)
+                        || Placeholders.mentions(step.value(), Placeholders.ACCOUNT_NEW_PUBLIC_KEY);
+                // what arrived before this command cannot be its answer: the next expected step starts here
+                int sentAt = out.length();
+                transcript.output(out.since(consumed).substring(0, sentAt - Math.min(consumed, sentAt)));
+                consumed = sentAt;
                 transcript.input(values.redactedForm(step.value()));
                 try {
                     channel.sendLine(line);
@@ -124,6 +139,8 @@ public final class DialogueEngine {
             this.secrets = secrets;
         }
 
+        private boolean truncated;
+
         void output(String s) {
             if (s.isEmpty()) {
                 return;
@@ -131,13 +148,25 @@ public final class DialogueEngine {
             String redacted = Redactor.redact(s, secrets).replace("\r", "");
             for (String line : redacted.split("\n", -1)) {
                 if (!line.isEmpty()) {
-                    text.append("< ").append(line).append('\n');
+                    append("< " + line + "\n");
                 }
             }
         }
 
         void input(String templateForm) {
-            text.append("> ").append(templateForm).append('\n');
+            append("> " + templateForm + "\n");
+        }
+
+        private void append(String line) {
+            if (truncated) {
+                return;
+            }
+            if (text.length() + line.length() > MAX_TRANSCRIPT_CHARS) {
+                text.append("# transcript truncated at ").append(MAX_TRANSCRIPT_CHARS).append(" characters\n");
+                truncated = true;
+                return;
+            }
+            text.append(line);
         }
 
         String text() {

@@ -1,6 +1,7 @@
 package io.rotor.connector.ssh;
 
 import io.rotor.domain.Secret;
+import io.rotor.domain.SecretRules;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,6 +19,12 @@ public final class Placeholders {
     public static final String ACCOUNT_NEW_SECRET = "account_new_secret";
     public static final String ADMIN_LOGIN = "admin_login";
     public static final String ADMIN_SECRET = "admin_secret";
+    /** A network device's enable secret (target setting {@code enableSecretAccount}). */
+    public static final String ENABLE_SECRET = "enable_secret";
+    /** The same value under PMP's other name for it. */
+    public static final String ENABLE_PASSWORD = "enable_password";
+    /** The public half of a new SSH key (not secret; it carries the new credential all the same). */
+    public static final String ACCOUNT_NEW_PUBLIC_KEY = "account_new_public_key";
 
     static final Pattern PLACEHOLDER = Pattern.compile("%%([A-Za-z0-9_]+)%%");
 
@@ -50,8 +57,8 @@ public final class Placeholders {
     /**
      * Substitutes every placeholder of {@code template}.
      *
-     * @throws IllegalArgumentException naming the placeholder when it has no value or its value holds CR, LF
-     *                                  or NUL (never the value itself)
+     * @throws IllegalArgumentException naming the placeholder when it has no value or its value holds a control
+     *                                  character ({@link SecretRules#isControl}; never the value itself)
      */
     String substitute(String template) {
         Matcher m = PLACEHOLDER.matcher(template);
@@ -91,13 +98,11 @@ public final class Placeholders {
         } else {
             throw new IllegalArgumentException("%%" + name + "%% has no value");
         }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '\r' || c == '\n' || c == '\0') {
-                String what = c == '\0' ? "NUL" : c == '\r' ? "CR" : "LF";
-                throw new IllegalArgumentException("the value of %%" + name + "%% contains " + what
-                        + " at position " + (i + 1) + "; CR, LF and NUL are never sent to a dialogue");
-            }
+        int at = SecretRules.firstControlCharacter(value);
+        if (at >= 0) {
+            throw new IllegalArgumentException("the value of %%" + name + "%% contains "
+                    + SecretRules.describe(value.charAt(at)) + " at position " + (at + 1)
+                    + "; control characters are never sent to a dialogue (on a terminal they edit the line)");
         }
         return value;
     }

@@ -3,6 +3,12 @@ package io.rotor.connector.ssh;
 import io.rotor.connector.Login;
 import io.rotor.domain.Target;
 import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.auth.keyboard.UserAuthKeyboardInteractiveFactory;
+import org.apache.sshd.client.auth.password.UserAuthPasswordFactory;
+import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.client.config.hosts.KnownHostEntry;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
@@ -29,6 +35,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * file ({@code hostKeyPolicy=strict}, the default, refuses unknown hosts; {@code tofu} records the first key
  * seen; a changed key is always refused), logins by password or by a private key (a credential that starts
  * with {@code -----BEGIN}). Admin sessions are cached per login and reused for many accounts.
+ *
+ * <p>Only the credential under test ever authenticates: the client has no default identities (MINA would
+ * otherwise offer the OS user's {@code ~/.ssh/id_*}), reads no {@code ~/.ssh/config} (which could add an
+ * {@code IdentityFile}, change the user, host or port), uses no agent, and offers the server one method only:
+ * {@code password} for a password, {@code publickey} for a key. Otherwise a "fresh login with the new password"
+ * could succeed by key and prove nothing.
  */
 final class SshSessions implements AutoCloseable {
     private final Target target;
@@ -47,10 +59,29 @@ final class SshSessions implements AutoCloseable {
     SshSessions(Target target) {
         this.target = target;
         this.connectTimeout = Duration.ofSeconds(Long.parseLong(target.setting("connectTimeoutSeconds", "10")));
-        client = SshClient.setUpDefaultClient();
-        client.setServerKeyVerifier(verifier());
+        client = isolatedClient(verifier());
         client.start();
     }
+
+    /**
+     * A MINA client that authenticates with nothing but what a session is given: no default identities, no
+     * user configuration file, no agent, password and public-key methods only; channel writes give up after
+     * {@link #WINDOW_TIMEOUT} instead of waiting forever for a peer that stopped reading.
+     */
+    static SshClient isolatedClient(ServerKeyVerifier verifier) {
+        SshClient c = SshClient.setUpDefaultClient();
+        c.setServerKeyVerifier(verifier);
+        c.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+        c.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+        c.setAgentFactory(null);
+        c.setUserAuthFactories(new java.util.ArrayList<>(java.util.List.of(UserAuthPublicKeyFactory.INSTANCE,
+                UserAuthPasswordFactory.INSTANCE, UserAuthKeyboardInteractiveFactory.INSTANCE)));
+        CoreModuleProperties.WINDOW_TIMEOUT.set(c, WINDOW_TIMEOUT);
+        return c;
+    }
+
+    /** How long a write waits for the peer's window (a peer that never reads must not block a worker). */
+    static final Duration WINDOW_TIMEOUT = Duration.ofSeconds(30);
 
     private ServerKeyVerifier verifier() {
         String knownHosts = target.setting("knownHosts", null);
@@ -86,13 +117,18 @@ final class SshSessions implements AutoCloseable {
         return v;
     }
 
+    /** The target's port, 22 when the target gives none. */
+    static int port(Target target) {
+        return target.port() > 0 ? target.port() : 22;
+    }
+
     /** A fresh authenticated session; the caller closes it. */
     ClientSession open(Login login) throws IOException {
         ClientSession session;
         try {
-            session = client.connect(login.username(), target.host(), target.port()).verify(connectTimeout).getSession();
+            session = client.connect(login.username(), target.host(), port(target)).verify(connectTimeout).getSession();
         } catch (IOException e) {
-            throw new IOException("cannot connect to " + target.host() + ":" + target.port() + ": " + e.getMessage(), e);
+            throw new IOException("cannot connect to " + target.host() + ":" + port(target) + ": " + e.getMessage(), e);
         }
         try {
             char[] chars = login.secret().chars();
@@ -106,8 +142,12 @@ final class SshSessions implements AutoCloseable {
                     throw new IOException(e.getMessage());
                 }
                 session.addPublicKeyIdentity(kp);
+                session.setUserAuthFactories(new java.util.ArrayList<>(java.util.List.of(UserAuthPublicKeyFactory.INSTANCE)));
             } else {
                 session.addPasswordIdentity(value);
+                // keyboard-interactive answers the server's password prompt with this same password (PAM set-ups)
+                session.setUserAuthFactories(new java.util.ArrayList<>(java.util.List.of(UserAuthPasswordFactory.INSTANCE,
+                        UserAuthKeyboardInteractiveFactory.INSTANCE)));
             }
             try {
                 session.auth().verify(connectTimeout);
@@ -121,7 +161,7 @@ final class SshSessions implements AutoCloseable {
                     throw new IOException(problem, e);
                 }
                 if (!session.isOpen() && !String.valueOf(e.getMessage()).contains("No more authentication methods")) {
-                    throw new IOException("connection to " + target.host() + ":" + target.port() + " lost during login: "
+                    throw new IOException("connection to " + target.host() + ":" + port(target) + " lost during login: "
                             + e.getMessage(), e);
                 }
                 throw new LoginRefusedException("the server refused the login of " + login.username(), e);

@@ -2,6 +2,7 @@ package io.rotor.connector.ssh;
 
 import io.rotor.connector.ChangeRequest;
 import io.rotor.connector.ChangeResult;
+import io.rotor.connector.Elevation;
 import io.rotor.connector.Login;
 import io.rotor.connector.VerifyRequest;
 import io.rotor.connector.VerifyResult;
@@ -111,7 +112,10 @@ class SshConnectorIT {
         String next = nasty();
         try (SshConnector c = new SshConnector(target(Map.of("adminMethod", "su")))) {
             Login root = new Login(ssh.suUser(), Secret.of(ssh.suPassword()));
-            ChangeResult r = c.change(new ChangeRequest(c.target(), user, Secret.of(old.clone()), Secret.of(next.toCharArray()), root));
+            // su runs in the session of a login account Rotor controls (sshd refuses the uid-0 name itself)
+            Elevation fromLogin = new Elevation(new Login(ssh.adminUser(), Secret.of(ssh.adminPassword())), null);
+            ChangeResult r = c.change(new ChangeRequest(c.target(), user, Secret.of(old.clone()), Secret.of(next.toCharArray()),
+                    root, fromLogin));
             assertThat(r.outcome()).as(r.detail() + "\n" + c.lastTranscript()).isEqualTo(ChangeResult.Outcome.CHANGED);
             assertThat(c.lastTranscript()).doesNotContain(next).doesNotContain(new String(ssh.suPassword()));
         }

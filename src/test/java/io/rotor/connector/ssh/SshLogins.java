@@ -10,16 +10,20 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** An SSH login check that does not use the connector: a plain MINA client with a password. */
+/**
+ * An SSH login check that does not use the connector's sessions: a plain MINA client with a password or a key,
+ * isolated like the connector's (no default identities from ~/.ssh, no ~/.ssh/config, no agent), so that a
+ * "the new password logs in" check cannot pass by key.
+ */
 public final class SshLogins implements AutoCloseable {
-    private final SshClient client = SshClient.setUpDefaultClient();
+    private final SshClient client;
     private final String host;
     private final int port;
 
     public SshLogins(String host, int port, Path knownHosts) {
         this.host = host;
         this.port = port;
-        client.setServerKeyVerifier(new KnownHostsServerKeyVerifier(RejectAllServerKeyVerifier.INSTANCE, knownHosts));
+        client = SshSessions.isolatedClient(new KnownHostsServerKeyVerifier(RejectAllServerKeyVerifier.INSTANCE, knownHosts));
         client.start();
     }
 
