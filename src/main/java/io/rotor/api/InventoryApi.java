@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  */
 public class InventoryApi {
     /** The inventory file's id rule, for path parameters. */
-    static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+    static final Pattern ID = io.rotor.schema.Schemas.ID;
 
     private final VaultStore vault;
     /** For the vault's own views (types vault, vault-users); null: such targets are refused like unknown types. */
@@ -216,7 +216,8 @@ public class InventoryApi {
             return check.get();
         } catch (InventoryException e) {
             List<String> problems = e.problems();
-            boolean unknownField = problems.stream().allMatch(p -> p.contains(": unknown field"));
+            boolean unknownField = problems.stream().allMatch(p -> p.contains(": unknown field")
+                    || p.startsWith("unknown setting '"));
             throw ApiException.badRequest(unknownField ? "UNKNOWN_FIELD" : "INVALID_FIELD", String.join("; ", problems));
         }
     }
