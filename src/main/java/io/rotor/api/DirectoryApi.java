@@ -6,6 +6,8 @@ import io.rotor.domain.Target;
 import io.rotor.domain.UserGroup;
 import io.rotor.domain.VaultTemplate;
 import io.rotor.domain.VaultUser;
+import io.rotor.schema.SchemaValidator.Mode;
+import io.rotor.schema.Schemas;
 import io.rotor.vault.ConflictException;
 import io.rotor.vault.DirectoryStore;
 import io.rotor.vault.InvalidFieldException;
@@ -29,11 +31,12 @@ import java.util.regex.Pattern;
  * Java over {@link DirectoryStore}, which runs every write in one transaction with its audit record.
  *
  * <p>Bodies are checked here, before the store is called, so that messages name the API's fields
- * ({@code field 'userTarget': ...}); a refused request changes nothing. POST creates (an existing id is
+ * ({@code field 'userTarget': ...}): first against their JSON Schema ({@code user}, {@code group}, {@code template}
+ * under {@code /api/v1/schemas}), then for what refers to other records; a refused request changes nothing. POST creates (an existing id is
  * {@code 409 ALREADY_EXISTS}); PUT replaces an existing record whole; the body's id, if given, must be the path's.
  */
 public class DirectoryApi {
-    static final Pattern ID = Pattern.compile(DirectoryStore.ID_REGEX);
+    static final Pattern ID = Schemas.ID;
 
     private final VaultStore vault;
     private final DirectoryStore directory;
@@ -143,7 +146,8 @@ public class DirectoryApi {
     }
 
     public UserView createUser(JsonNode body, Principal by) {
-        VaultUser user = userBody(new Body(body, "id", "userTarget", "login", "displayName", "disabled"), null);
+        VaultUser user = userBody(new Body(BodyCheck.checked("user", body, Mode.WHOLE), "id", "userTarget", "login",
+                "displayName", "disabled"), null);
         if (!directory.createUser(by.actor(), user)) {
             throw exists("user", user.id());
         }
@@ -152,7 +156,8 @@ public class DirectoryApi {
 
     public UserView updateUser(String id, JsonNode body, Principal by) {
         VaultUser old = user(id);
-        VaultUser user = userBody(new Body(body, "id", "userTarget", "login", "displayName", "disabled"), old);
+        VaultUser user = userBody(new Body(BodyCheck.checked("user", body, Mode.PARTIAL), "id", "userTarget", "login",
+                "displayName", "disabled"), old);
         directory.upsertUser(by.actor(), user);
         return getUser(id);
     }
@@ -210,7 +215,7 @@ public class DirectoryApi {
     }
 
     public GroupView createGroup(JsonNode body, Principal by) {
-        Body b = new Body(body, "id", "userTarget", "name");
+        Body b = new Body(BodyCheck.checked("group", body, Mode.WHOLE), "id", "userTarget", "name");
         String id = b.id("id");
         String userTarget = b.text("userTarget", true);
         String name = b.text("name", true);
@@ -225,7 +230,7 @@ public class DirectoryApi {
     /** Replaces the group's name; {@code id} and {@code userTarget}, if given, must be the group's. */
     public GroupView updateGroup(String id, JsonNode body, Principal by) {
         UserGroup old = group(id);
-        Body b = new Body(body, "id", "userTarget", "name");
+        Body b = new Body(BodyCheck.checked("group", body, Mode.PARTIAL), "id", "userTarget", "name");
         b.pathId(id);
         String userTarget = b.text("userTarget", false);
         if (userTarget != null && !userTarget.equals(old.userTargetId())) {
@@ -275,7 +280,8 @@ public class DirectoryApi {
     }
 
     public TemplateView createTemplate(JsonNode body, Principal by) {
-        VaultTemplate template = templateBody(new Body(body, "id", "vaultTarget", "namePattern", "attributes"), null);
+        VaultTemplate template = templateBody(new Body(BodyCheck.checked("template", body, Mode.WHOLE), "id",
+                "vaultTarget", "namePattern", "attributes"), null);
         if (!directory.createTemplate(by.actor(), template)) {
             throw exists("template", template.id());
         }
@@ -284,7 +290,8 @@ public class DirectoryApi {
 
     public TemplateView updateTemplate(String id, JsonNode body, Principal by) {
         template(id);
-        VaultTemplate template = templateBody(new Body(body, "id", "vaultTarget", "namePattern", "attributes"), id);
+        VaultTemplate template = templateBody(new Body(BodyCheck.checked("template", body, Mode.PARTIAL), "id",
+                "vaultTarget", "namePattern", "attributes"), id);
         directory.upsertTemplate(by.actor(), template);
         return getTemplate(id);
     }
@@ -405,7 +412,7 @@ public class DirectoryApi {
     private void requireUserTarget(boolean parameter, String id) {
         String what = parameter ? "parameter 'userTarget'" : "field 'userTarget'";
         if (!ID.matcher(id).matches()) {
-            throw parameter ? ApiException.badRequest("INVALID_PARAMETER", what + ": must match " + DirectoryStore.ID_REGEX)
+            throw parameter ? ApiException.badRequest("INVALID_PARAMETER", what + ": must match " + Schemas.ID_REGEX)
                     : invalidId("userTarget");
         }
         Optional<Target> target = vault.findTarget(id);
@@ -441,7 +448,7 @@ public class DirectoryApi {
 
     static String checkParameter(String name, String value) {
         if (value == null || !ID.matcher(value).matches()) {
-            throw ApiException.badRequest("INVALID_PARAMETER", "parameter '" + name + "': must match " + DirectoryStore.ID_REGEX);
+            throw ApiException.badRequest("INVALID_PARAMETER", "parameter '" + name + "': must match " + Schemas.ID_REGEX);
         }
         return value;
     }
@@ -456,7 +463,7 @@ public class DirectoryApi {
 
     private static ApiException invalidId(String field) {
         // the value is not echoed: it may hold line breaks
-        return ApiException.badRequest("INVALID_FIELD", "field '" + field + "': must match " + DirectoryStore.ID_REGEX
+        return ApiException.badRequest("INVALID_FIELD", "field '" + field + "': must match " + Schemas.ID_REGEX
                 + " (1 to 128 letters, digits, _ . -, starting with a letter or digit)");
     }
 
@@ -570,7 +577,7 @@ public class DirectoryApi {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (!ID.matcher(e.getKey()).matches()) {
                     throw ApiException.badRequest("INVALID_FIELD", "field '" + field + "': attribute names must match "
-                            + DirectoryStore.ID_REGEX);
+                            + Schemas.ID_REGEX);
                 }
                 if (!e.getValue().isArray()) {
                     throw ApiException.badRequest("INVALID_FIELD", "field '" + field + "." + e.getKey()

@@ -194,8 +194,14 @@ public class PasswordChangerApi {
 
     // ---------------------------------------------------------------- validation
 
-    /** The body (a whole model for POST, some fields for PATCH over {@code existing}) as a checked draft. */
-    ChangerCatalog.Draft draft(JsonNode body, ChangerCatalog.Entry existing) {
+    /**
+     * The body (a whole model for POST, some fields for PATCH over {@code existing}) as a checked draft: first against
+     * the schema {@code changer} (field types, enumerations, read-only and unknown fields), then the rules a schema
+     * cannot say (no CR, LF or NUL anywhere, known placeholders, valid prompt regexes).
+     */
+    ChangerCatalog.Draft draft(JsonNode given, ChangerCatalog.Entry existing) {
+        JsonNode body = BodyCheck.checked("changer", given, existing == null
+                ? io.rotor.schema.SchemaValidator.Mode.WHOLE : io.rotor.schema.SchemaValidator.Mode.PARTIAL);
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (READ_ONLY.contains(field)) {
