@@ -74,7 +74,7 @@ public class JobApi {
                     + "' is of type '" + vault.type() + "', not a vault target (type '" + DirectoryStore.VAULT_TARGET_TYPE + "')");
         }
         String linkAttr = text(body, "vaultLinkAttribute");
-        if (!linkAttr.matches(DirectoryStore.ID_REGEX)) {
+        if (!linkAttr.matches(io.rotor.schema.Schemas.ID_REGEX)) {
             throw ApiException.badRequest("INVALID_FIELD", "field 'vaultLinkAttribute': letters, digits, '_', '.', '-'"
                     + " only, at most 128 characters");
         }
@@ -192,7 +192,7 @@ public class JobApi {
                     + " and 'vaultLinkAttribute' must name three different attributes");
         }
         String templateId = text(body, "vaultTemplateId");
-        io.rotor.domain.VaultTemplate template = (templateId.matches(DirectoryStore.ID_REGEX)
+        io.rotor.domain.VaultTemplate template = (templateId.matches(io.rotor.schema.Schemas.ID_REGEX)
                 ? directory.findTemplate(templateId) : java.util.Optional.<io.rotor.domain.VaultTemplate>empty())
                 .orElseThrow(() -> new ApiException(404, "NOT_FOUND", "field 'vaultTemplateId': unknown template id '"
                         + safe(templateId) + "'"));
@@ -269,7 +269,7 @@ public class JobApi {
 
     private static String attribute(JsonNode body, String field) {
         String value = text(body, field);
-        if (!value.matches(DirectoryStore.ID_REGEX)) {
+        if (!value.matches(io.rotor.schema.Schemas.ID_REGEX)) {
             throw ApiException.badRequest("INVALID_FIELD", "field '" + field + "': letters, digits, '_', '.', '-' only,"
                     + " at most 128 characters");
         }
