@@ -4,6 +4,8 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import io.rotor.schedule.QuartzSetup;
+import io.rotor.workflow.report.JobReportWriter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -42,11 +44,12 @@ class ArchitectureTest {
 
     @Test
     void onlyTheVaultRunsSqlExceptTargetDatabasesAndTheReportFile() {
-        check(noClasses().that().resideOutsideOfPackages("io.rotor.vault..", "io.rotor.connector.jdbc..",
-                        "io.rotor.workflow.report..")
+        check(noClasses().that().resideOutsideOfPackages("io.rotor.vault..", "io.rotor.connector.jdbc..")
+                .and().doNotBelongToAnyOf(JobReportWriter.class, QuartzSetup.class)
                 .should().dependOnClassesThat().resideInAPackage("java.sql..")
-                .because("SQL against the vault lives in vault/; connector.jdbc talks to target databases and"
-                        + " workflow.report writes the SQLite report file (docs/architecture.md, Layers)"));
+                .because("SQL against the vault lives in vault/; connector.jdbc talks to target databases,"
+                        + " JobReportWriter writes the SQLite report file and QuartzSetup hands Quartz's own job store"
+                        + " its connections (docs/architecture.md, Layers)"));
     }
 
     @Test
@@ -68,8 +71,17 @@ class ArchitectureTest {
     @Test
     void schemaLayerIsPlainJava() {
         check(noClasses().that().resideInAPackage("io.rotor.schema..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.apache.camel..", "java.sql..", "org.jdbi..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.camel..", "java.sql..", "org.jdbi..",
+                        "io.rotor.api..", "io.rotor.config..", "io.rotor.vault..", "io.rotor.connector..",
+                        "io.rotor.workflow..", "io.rotor.cli..")
                 .because("validation is shared by the inventory, the REST API and the console"));
+    }
+
+    @Test
+    void onlyTheSchemaLayerSeesTheValidatorAndItsJackson3() {
+        check(noClasses().that().resideOutsideOfPackage("io.rotor.schema..")
+                .should().dependOnClassesThat().resideInAnyPackage("tools.jackson..", "com.networknt..")
+                .because("json-schema-validator runs on Jackson 3; the rest of Rotor (and Camel) stays on Jackson 2"));
     }
 
     @Test

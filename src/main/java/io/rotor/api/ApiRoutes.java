@@ -236,6 +236,23 @@ public class ApiRoutes extends RouteBuilder {
                 .process(guard(auth, Permission.RUN_WORKFLOW))
                 .process(e -> ApiReplies.json(e, 202, jobsBean.get().cancel(id(e), principal(e))));
 
+        // ---- schemas: what entries are validated against (the console renders its forms from them)
+        SchemaApi schemas = new SchemaApi(io.rotor.schema.Schemas.shipped());
+        rest("/schemas").description("JSON Schemas of the entries and of each connector type's settings")
+                .get().id("rest-list-schemas").description("Every schema: name, kind (entity or connector), title")
+                .outType(SchemaApi.SchemaView[].class).to("direct:api-list-schemas")
+                .get("/{name}").id("rest-get-schema")
+                .description("One schema (JSON Schema 2020-12, self-contained): target, account, policy, user, group,"
+                        + " template, changer, workflow-request, connector-<type>")
+                .param().name("name").type(RestParamType.path).description("schema name").endParam()
+                .to("direct:api-get-schema");
+        from("direct:api-list-schemas").routeId("api-list-schemas")
+                .process(guard(auth, Permission.READ_INVENTORY))
+                .process(e -> ApiReplies.json(e, 200, schemas.list()));
+        from("direct:api-get-schema").routeId("api-get-schema")
+                .process(guard(auth, Permission.READ_INVENTORY))
+                .process(e -> ApiReplies.json(e, 200, schemas.get(e.getIn().getHeader("name", String.class))));
+
         // ---- audit trail
         rest("/audit").description("The audit trail, newest first")
                 .get().id("rest-audit").description("Audit records (admin, auditor)")

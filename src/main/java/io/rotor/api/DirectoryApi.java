@@ -7,6 +7,7 @@ import io.rotor.domain.UserGroup;
 import io.rotor.domain.VaultTemplate;
 import io.rotor.domain.VaultUser;
 import io.rotor.domain.Ids;
+import io.rotor.schema.SchemaValidator.Mode;
 import io.rotor.vault.AccessRepository;
 import io.rotor.vault.AttributeRepository;
 import io.rotor.vault.ConflictException;
@@ -36,7 +37,8 @@ import java.util.regex.Pattern;
  * transaction with its audit record.
  *
  * <p>Bodies are checked here, before the store is called, so that messages name the API's fields
- * ({@code field 'userTarget': ...}); a refused request changes nothing. POST creates (an existing id is
+ * ({@code field 'userTarget': ...}): first against their JSON Schema ({@code user}, {@code group}, {@code template}
+ * under {@code /api/v1/schemas}), then for what refers to other records; a refused request changes nothing. POST creates (an existing id is
  * {@code 409 ALREADY_EXISTS}); PUT replaces an existing record whole; the body's id, if given, must be the path's.
  */
 public class DirectoryApi {
@@ -159,7 +161,8 @@ public class DirectoryApi {
     }
 
     public UserView createUser(JsonNode body, Principal by) {
-        VaultUser user = userBody(new Body(body, "id", "userTarget", "login", "displayName", "disabled"), null);
+        VaultUser user = userBody(new Body(BodyCheck.checked("user", body, Mode.WHOLE), "id", "userTarget", "login",
+                "displayName", "disabled"), null);
         if (!users.createUser(by.actor(), user)) {
             throw exists("user", user.id());
         }
@@ -168,7 +171,8 @@ public class DirectoryApi {
 
     public UserView updateUser(String id, JsonNode body, Principal by) {
         VaultUser old = user(id);
-        VaultUser user = userBody(new Body(body, "id", "userTarget", "login", "displayName", "disabled"), old);
+        VaultUser user = userBody(new Body(BodyCheck.checked("user", body, Mode.PARTIAL), "id", "userTarget", "login",
+                "displayName", "disabled"), old);
         users.upsertUser(by.actor(), user);
         return getUser(id);
     }
@@ -226,7 +230,7 @@ public class DirectoryApi {
     }
 
     public GroupView createGroup(JsonNode body, Principal by) {
-        Body b = new Body(body, "id", "userTarget", "name");
+        Body b = new Body(BodyCheck.checked("group", body, Mode.WHOLE), "id", "userTarget", "name");
         String id = b.id("id");
         String userTarget = b.text("userTarget", true);
         String name = b.text("name", true);
@@ -241,7 +245,7 @@ public class DirectoryApi {
     /** Replaces the group's name; {@code id} and {@code userTarget}, if given, must be the group's. */
     public GroupView updateGroup(String id, JsonNode body, Principal by) {
         UserGroup old = group(id);
-        Body b = new Body(body, "id", "userTarget", "name");
+        Body b = new Body(BodyCheck.checked("group", body, Mode.PARTIAL), "id", "userTarget", "name");
         b.pathId(id);
         String userTarget = b.text("userTarget", false);
         if (userTarget != null && !userTarget.equals(old.userTargetId())) {
@@ -291,7 +295,8 @@ public class DirectoryApi {
     }
 
     public TemplateView createTemplate(JsonNode body, Principal by) {
-        VaultTemplate template = templateBody(new Body(body, "id", "vaultTarget", "namePattern", "attributes"), null);
+        VaultTemplate template = templateBody(new Body(BodyCheck.checked("template", body, Mode.WHOLE), "id",
+                "vaultTarget", "namePattern", "attributes"), null);
         if (!templates.createTemplate(by.actor(), template)) {
             throw exists("template", template.id());
         }
@@ -300,7 +305,8 @@ public class DirectoryApi {
 
     public TemplateView updateTemplate(String id, JsonNode body, Principal by) {
         template(id);
-        VaultTemplate template = templateBody(new Body(body, "id", "vaultTarget", "namePattern", "attributes"), id);
+        VaultTemplate template = templateBody(new Body(BodyCheck.checked("template", body, Mode.PARTIAL), "id",
+                "vaultTarget", "namePattern", "attributes"), id);
         templates.upsertTemplate(by.actor(), template);
         return getTemplate(id);
     }

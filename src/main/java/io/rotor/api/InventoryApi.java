@@ -216,7 +216,8 @@ public class InventoryApi {
             return check.get();
         } catch (InventoryException e) {
             List<String> problems = e.problems();
-            boolean unknownField = problems.stream().allMatch(p -> p.contains(": unknown field"));
+            boolean unknownField = problems.stream().allMatch(p -> p.contains(": unknown field")
+                    || p.startsWith("unknown setting '"));
             throw ApiException.badRequest(unknownField ? "UNKNOWN_FIELD" : "INVALID_FIELD", String.join("; ", problems));
         }
     }

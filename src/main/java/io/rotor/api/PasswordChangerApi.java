@@ -39,17 +39,9 @@ public class PasswordChangerApi {
     static final Set<String> KNOWN_PLACEHOLDERS = Set.of("account_login", "account_secret", "account_new_secret",
             "admin_login", "admin_secret");
     private static final Pattern PLACEHOLDER = Pattern.compile("%%([A-Za-z0-9_]*)%%");
-    private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
     private static final Pattern ID = Pattern.compile("[0-9]{1,20}");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSSx")
             .withZone(ZoneOffset.UTC);
-    private static final Set<String> FIELDS = Set.of("name", "type", "transport", "timeout", "variables", "commands", "pty");
-    private static final Set<String> READ_ONLY = Set.of("id", "builtin", "hidden", "created_at", "modified_at", "removed");
-    private static final Set<String> COMMAND_FIELDS = Set.of("type", "value", "description");
-    private static final Set<String> VARIABLE_FIELDS = Set.of("name", "description", "object_type", "object_property",
-            "encrypted", "optional", "transport", "value");
-    private static final int MAX_NAME = 255;
-    private static final int MAX_COMMANDS = 500;
 
     private final ChangerCatalog catalog;
     private final VaultStore vault;
@@ -194,81 +186,37 @@ public class PasswordChangerApi {
 
     // ---------------------------------------------------------------- validation
 
-    /** The body (a whole model for POST, some fields for PATCH over {@code existing}) as a checked draft. */
-    ChangerCatalog.Draft draft(JsonNode body, ChangerCatalog.Entry existing) {
-        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
-            String field = it.next();
-            if (READ_ONLY.contains(field)) {
-                throw ApiException.badRequest("INVALID_FIELD", "field '" + field + "': is read-only");
-            }
-            if (!FIELDS.contains(field)) {
-                throw ApiException.badRequest("UNKNOWN_FIELD", "field '" + printable(field) + "': unknown field (known fields: "
-                        + "name, type, transport, timeout, variables, commands, pty)");
-            }
-        }
+    /**
+     * The body (a whole model for POST, some fields for PATCH over {@code existing}) as a checked draft: first against
+     * the schema {@code changer} (field types, enumerations, lengths, read-only and unknown fields), then the rules a
+     * schema cannot say (no CR, LF or NUL anywhere, a name that is not blank, known placeholders, valid prompt
+     * regexes, variable names used once).
+     */
+    ChangerCatalog.Draft draft(JsonNode given, ChangerCatalog.Entry existing) {
+        JsonNode body = BodyCheck.checked("changer", given, existing == null
+                ? io.rotor.schema.SchemaValidator.Mode.WHOLE : io.rotor.schema.SchemaValidator.Mode.PARTIAL);
         noControl("", body);
         PasswordChanger old = existing == null ? null : existing.changer();
-        String name = body.has("name") ? string(body, "name") : old == null ? required("name") : old.name();
-        if (name.isBlank() || name.trim().length() > MAX_NAME) {
-            throw ApiException.badRequest("INVALID_FIELD", "field 'name': must be 1 to " + MAX_NAME + " characters");
+        String name = body.has("name") ? body.get("name").textValue() : old.name();
+        if (name.isBlank()) {
+            throw ApiException.badRequest("INVALID_FIELD", "field 'name': must be 1 to 255 characters (not blank)");
         }
-        PasswordChanger.Type type;
-        if (body.has("type")) {
-            String t = string(body, "type");
-            type = switch (t) {
-                case "change" -> PasswordChanger.Type.CHANGE;
-                case "verify" -> PasswordChanger.Type.VERIFY;
-                default -> throw ApiException.badRequest("INVALID_FIELD", "field 'type': must be change or verify");
-            };
-        } else {
-            type = old == null ? required("type") : old.type();
-        }
-        PasswordChanger.Transport transport;
-        if (body.has("transport")) {
-            String t = string(body, "transport");
-            transport = null;
-            for (PasswordChanger.Transport candidate : PasswordChanger.Transport.values()) {
-                if (candidate.wireName().equals(t)) {
-                    transport = candidate;
-                }
+        PasswordChanger.Type type = body.has("type")
+                ? (body.get("type").textValue().equals("change") ? PasswordChanger.Type.CHANGE : PasswordChanger.Type.VERIFY)
+                : old.type();
+        PasswordChanger.Transport transport = old == null ? null : old.transport();
+        for (PasswordChanger.Transport candidate : PasswordChanger.Transport.values()) {
+            if (body.has("transport") && candidate.wireName().equals(body.get("transport").textValue())) {
+                transport = candidate;
             }
-            if (transport == null) {
-                throw ApiException.badRequest("INVALID_FIELD", "field 'transport': must be one of SSH, Telnet, LDAP, WinRM");
-            }
-        } else {
-            transport = old == null ? required("transport") : old.transport();
         }
-        int timeout;
-        if (body.has("timeout")) {
-            JsonNode t = body.get("timeout");
-            if (!t.isIntegralNumber() || !t.canConvertToInt() || t.intValue() <= 0) {
-                throw ApiException.badRequest("INVALID_FIELD", "field 'timeout': must be a whole number of seconds from 1 to 2147483647");
-            }
-            timeout = t.intValue();
-        } else {
-            timeout = old == null ? (Integer) required("timeout") : old.timeoutSeconds();
-        }
-        boolean pty;
-        if (body.has("pty")) {
-            if (!body.get("pty").isBoolean()) {
-                throw ApiException.badRequest("INVALID_FIELD", "field 'pty': must be true or false");
-            }
-            pty = body.get("pty").booleanValue();
-        } else {
-            pty = old != null && old.pty();
-        }
+        int timeout = body.has("timeout") ? body.get("timeout").intValue() : old.timeoutSeconds();
+        boolean pty = body.has("pty") ? body.get("pty").booleanValue() : old != null && old.pty();
         ArrayNode variables = body.has("variables") ? variables(body.get("variables"))
                 : existing == null ? JsonNodeFactory.instance.arrayNode() : existing.variables();
         Set<String> declared = new HashSet<>();
         variables.forEach(v -> declared.add(v.get("name").asText()));
-        List<ChangerStep> commands;
-        if (body.has("commands")) {
-            commands = commands(body.get("commands"));
-        } else if (old != null) {
-            commands = old.commands();
-        } else {
-            commands = required("commands");
-        }
+        List<ChangerStep> commands = body.has("commands") ? commands(body.get("commands")) : old.commands();
         for (int i = 0; i < commands.size(); i++) {
             Matcher m = PLACEHOLDER.matcher(commands.get(i).value());
             while (m.find()) {
@@ -283,52 +231,15 @@ public class PasswordChangerApi {
         return new ChangerCatalog.Draft(name.trim(), type, transport, timeout, pty, variables, commands);
     }
 
-    private static <T> T required(String field) {
-        throw ApiException.badRequest("INVALID_FIELD", "field '" + field + "': is required");
-    }
-
-    private static String string(JsonNode body, String field) {
-        JsonNode v = body.get(field);
-        if (v == null || !v.isTextual()) {
-            throw ApiException.badRequest("INVALID_FIELD", "field '" + field + "': must be a string");
-        }
-        return v.textValue();
-    }
-
+    /** The steps of a body the schema has checked: an expected step needs a prompt that compiles. */
     private static List<ChangerStep> commands(JsonNode node) {
-        if (!node.isArray() || node.isEmpty()) {
-            throw ApiException.badRequest("INVALID_FIELD", "field 'commands': must be a non-empty list of"
-                    + " {\"type\": \"expected\"|\"input\", \"value\": ...} steps");
-        }
-        if (node.size() > MAX_COMMANDS) {
-            throw ApiException.badRequest("INVALID_FIELD", "field 'commands': at most " + MAX_COMMANDS + " steps");
-        }
         List<ChangerStep> steps = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
             String at = "commands[" + i + "]";
             JsonNode c = node.get(i);
-            if (!c.isObject()) {
-                throw ApiException.badRequest("INVALID_FIELD", "field '" + at + "': must be an object");
-            }
-            for (Iterator<String> it = c.fieldNames(); it.hasNext(); ) {
-                String f = it.next();
-                if (!COMMAND_FIELDS.contains(f)) {
-                    throw ApiException.badRequest("UNKNOWN_FIELD", "field '" + at + "." + printable(f)
-                            + "': unknown field (known fields: type, value, description)");
-                }
-            }
-            String type = c.has("type") && c.get("type").isTextual() ? c.get("type").textValue() : "";
-            if (!type.equals("expected") && !type.equals("input")) {
-                throw ApiException.badRequest("INVALID_FIELD", "field '" + at + ".type': must be expected or input");
-            }
-            if (!c.has("value") || !c.get("value").isTextual()) {
-                throw ApiException.badRequest("INVALID_FIELD", "field '" + at + ".value': must be a string");
-            }
+            String type = c.get("type").textValue();
             String value = c.get("value").textValue();
             JsonNode d = c.get("description");
-            if (d != null && !d.isNull() && !d.isTextual()) {
-                throw ApiException.badRequest("INVALID_FIELD", "field '" + at + ".description': must be a string or null");
-            }
             if (type.equals("expected")) {
                 if (value.isEmpty()) {
                     throw ApiException.badRequest("INVALID_FIELD", "field '" + at + ".value': an expected step needs a prompt (regex)");
@@ -339,61 +250,34 @@ public class PasswordChangerApi {
                     throw ApiException.badRequest("INVALID_FIELD", "field '" + at + ".value': not a valid regex: " + e.getDescription());
                 }
             }
-            steps.add(new ChangerStep(ChangerStep.Type.parse(type), value, d == null || d.isNull() ? null : d.textValue()));
+            steps.add(new ChangerStep(ChangerStep.Type.parse(type), value, d == null ? null : d.textValue()));
         }
         return steps;
     }
 
+    /** The variables of a body the schema has checked, in the stored shape; a name is used once. */
     private static ArrayNode variables(JsonNode node) {
-        if (!node.isArray()) {
-            throw ApiException.badRequest("INVALID_FIELD", "field 'variables': must be a list");
-        }
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
         Set<String> names = new HashSet<>();
         for (int i = 0; i < node.size(); i++) {
-            String at = "variables[" + i + "]";
             JsonNode v = node.get(i);
-            if (!v.isObject()) {
-                throw ApiException.badRequest("INVALID_FIELD", "field '" + at + "': must be an object");
-            }
-            for (Iterator<String> it = v.fieldNames(); it.hasNext(); ) {
-                String f = it.next();
-                if (!VARIABLE_FIELDS.contains(f)) {
-                    throw ApiException.badRequest("UNKNOWN_FIELD", "field '" + at + "." + printable(f) + "': unknown field"
-                            + " (known fields: name, description, object_type, object_property, encrypted, optional, transport, value)");
-                }
-            }
-            String name = v.has("name") && v.get("name").isTextual() ? v.get("name").textValue() : "";
-            if (!VARIABLE_NAME.matcher(name).matches()) {
-                throw ApiException.badRequest("INVALID_FIELD", "field '" + at + ".name': must match " + VARIABLE_NAME.pattern());
-            }
+            String name = v.get("name").textValue();
             if (KNOWN_PLACEHOLDERS.contains(name) || !names.add(name)) {
-                throw ApiException.badRequest("INVALID_FIELD", "field '" + at + ".name': '" + name + "' is declared twice"
-                        + " or is a built-in placeholder");
+                throw ApiException.badRequest("INVALID_FIELD", "field 'variables[" + i + "].name': '" + name + "' is declared"
+                        + " twice or is a built-in placeholder");
             }
             ObjectNode o = out.addObject();
             o.put("name", name);
             for (String f : List.of("description", "object_type", "object_property")) {
-                JsonNode s = v.get(f);
-                if (s != null && !s.isNull() && !s.isTextual()) {
-                    throw ApiException.badRequest("INVALID_FIELD", "field '" + at + "." + f + "': must be a string");
-                }
-                o.put(f, s == null || s.isNull() ? null : s.textValue());
+                o.put(f, v.hasNonNull(f) ? v.get(f).textValue() : null);
             }
             for (String f : List.of("encrypted", "optional", "transport")) {
-                JsonNode b = v.get(f);
-                if (b != null && !b.isBoolean()) {
-                    throw ApiException.badRequest("INVALID_FIELD", "field '" + at + "." + f + "': must be true or false");
-                }
-                o.put(f, b != null && b.booleanValue());
+                o.put(f, v.has(f) && v.get(f).booleanValue());
             }
-            JsonNode value = v.get("value");
-            if (value == null || value.isNull()) {
-                o.putObject("value").put("value_type", "self");
-            } else if (!value.isObject() || !value.has("value_type") || !value.get("value_type").isTextual()) {
-                throw ApiException.badRequest("INVALID_FIELD", "field '" + at + ".value': must be {\"value_type\": ...}");
+            if (v.hasNonNull("value")) {
+                o.set("value", v.get("value").deepCopy());
             } else {
-                o.set("value", value.deepCopy());
+                o.putObject("value").put("value_type", "self");
             }
         }
         return out;

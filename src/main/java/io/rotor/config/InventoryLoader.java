@@ -1,22 +1,13 @@
 package io.rotor.config;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.exc.InputCoercionException;
-import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.rotor.domain.CredentialType;
 import io.rotor.domain.PasswordGenerator;
@@ -26,6 +17,9 @@ import io.rotor.domain.RotationSchedule;
 import io.rotor.domain.Target;
 import io.rotor.domain.TlsMode;
 import io.rotor.domain.UsernameRules;
+import io.rotor.schema.SchemaValidator;
+import io.rotor.schema.Texts;
+import io.rotor.schema.Violation;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +28,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.lang.reflect.RecordComponent;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -52,14 +46,19 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * as code. Every problem in the file is collected and reported at once in an {@link InventoryException};
  * messages name the file, the entry and the field, never a value that could be a secret.
  *
+ * <p>Each entry is checked against its JSON Schema ({@code schema/entities/policy.json}, {@code target.json},
+ * {@code account.json}) and a target's settings against the settings schema of its type
+ * ({@code schema/connectors/<type>.json}), with {@link SchemaValidator}: field types, ranges, patterns and
+ * unknown fields or settings. This class keeps what a schema cannot see: references between entries, duplicate
+ * ids and usernames, the username rules of each target type, the password generator's and the rotation
+ * schedule's rules. The REST API checks its bodies with the same methods ({@link #checkTarget} ...), so it says
+ * the same thing for the same mistake.
+ *
  * <p>Secrets never live in the file: a key named {@code password}, {@code secret} or {@code value} anywhere
  * in an entry is refused. The first credential of an account comes from the environment variable named by
  * {@code initialSecretEnv}, or from {@code rotor set}.
  */
 public final class InventoryLoader {
-    private static final Pattern ID = io.rotor.domain.Ids.ID_PATTERN;
-    private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
-    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
     private static final Pattern DUPLICATE_KEY = Pattern.compile("Duplicate field '([^']{0,128})'");
     private static final Set<String> FORBIDDEN_KEYS = Set.of("password", "secret", "value");
     private static final List<String> SECTIONS = List.of("policies", "targets", "accounts");
@@ -125,17 +124,13 @@ public final class InventoryLoader {
         // workflows are sized for 100,000 and more (docs/benchmarks.md), so allow 256 MB
         options.setCodePointLimit(MAX_INVENTORY_CODE_POINTS);
         YAMLFactory factory = YAMLFactory.builder().loaderOptions(options).build();
-        ObjectMapper mapper = new ObjectMapper(factory)
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        return new ObjectMapper(factory)
                 .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
-        // YAML 1.1 reads unquoted 0123 as 83, on/yes as true: never let that silently become text
-        mapper.coercionConfigFor(LogicalType.Textual)
-                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
-        return mapper;
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    private static SchemaValidator schemas() {
+        return SchemaValidator.forInventory();
     }
 
     // ---- one entry on its own (the REST API) -------------------------------------------------------------
@@ -156,11 +151,10 @@ public final class InventoryLoader {
     /** Checks one policy given on its own, its {@code rotation} section included, with the file's messages. */
     public static ScheduledPolicy checkPolicyWithSchedule(JsonNode entry) {
         Run run = new Run(null);
-        Item<PolicyEntry> item = run.single(entry, PolicyEntry.class);
-        PasswordPolicy policy = item == null ? null : run.policy(item);
-        RotationSchedule schedule = item == null ? null : run.schedule(item);
+        Item item = run.single(entry);
+        ScheduledPolicy policy = item == null ? null : run.policy(item);
         run.throwIfProblems();
-        return new ScheduledPolicy(policy, schedule);
+        return policy;
     }
 
     /**
@@ -172,7 +166,7 @@ public final class InventoryLoader {
      */
     public static Target checkTarget(JsonNode entry, Set<String> policyIds, Map<String, String> accountTargets) {
         Run run = new Run(null);
-        Item<TargetEntry> item = run.single(entry, TargetEntry.class);
+        Item item = run.single(entry);
         Target target = item == null ? null : run.target(item, policyIds, accountTargets);
         run.throwIfProblems();
         return target;
@@ -187,40 +181,37 @@ public final class InventoryLoader {
      */
     public static AccountSpec checkAccount(JsonNode entry, Set<String> policyIds, Map<String, String> targetTypes) {
         Run run = new Run(null);
-        Item<AccountEntry> item = run.single(entry, AccountEntry.class);
+        Item item = run.single(entry);
         AccountSpec account = item == null ? null
                 : run.account(item, policyIds, targetTypes.keySet(), targetTypes, new HashMap<>());
         run.throwIfProblems();
         return account;
     }
 
-    // ---- the file's entries, as Jackson binds them -------------------------------------------------------
+    // ---- the file's entries ------------------------------------------------------------------------------
 
-    record PolicyEntry(String id, Integer minLength, Integer maxLength, Integer minUpper, Integer minLower,
-                       Integer minDigit, Integer minSymbol, String symbols, String excluded,
-                       Boolean notContainUsername, RotationEntry rotation) {
-    }
-
-    /** A policy's rotation schedule: {@code rotation: {interval: P30D | cron: "0 0 2 * * ?", window, manualOnly}}. */
-    record RotationEntry(String interval, String cron, String window, Boolean manualOnly) {
-    }
-
-    record TargetEntry(String id, String type, String host, Integer port, String database, String tls,
-                       String policy, String adminAccount, Map<String, String> settings) {
-    }
-
-    record AccountEntry(String id, String target, String username, String credentialType, String policy,
-                        String initialSecretEnv) {
-    }
-
-    /** One list item: where it is, its id as written (for labels and references), and the bound entry. */
-    private record Item<T>(String section, int index, String rawId, JsonNode node, T entry) {
+    /**
+     * One list item: where it is, its id as written (for labels and references), and the entry with every key
+     * that could carry a secret already removed.
+     */
+    private record Item(String section, int index, String rawId, ObjectNode node) {
         String where() {
             if (section == null) {
                 return null; // a single entry checked on its own (the API): messages start at the field
             }
             String label = section + "[" + index + "]";
             return rawId == null ? label : label + " (id=" + printable(rawId) + ")";
+        }
+    }
+
+    /** An entry as its schema checked it: the normalised value, and the top-level fields found wrong. */
+    private record Checked(JsonNode value, Set<String> bad) {
+        boolean ok(String field) {
+            return !bad.contains(field) && value.hasNonNull(field);
+        }
+
+        String text(String field) {
+            return ok(field) ? value.get(field).asText() : null;
         }
     }
 
@@ -278,9 +269,9 @@ public final class InventoryLoader {
                 }
             });
 
-            List<Item<PolicyEntry>> policyItems = items(root, "policies", PolicyEntry.class);
-            List<Item<TargetEntry>> targetItems = items(root, "targets", TargetEntry.class);
-            List<Item<AccountEntry>> accountItems = items(root, "accounts", AccountEntry.class);
+            List<Item> policyItems = items(root, "policies");
+            List<Item> targetItems = items(root, "targets");
+            List<Item> accountItems = items(root, "accounts");
 
             // every id written, even in a broken entry, so that one mistake does not cascade into
             // "unknown reference" errors elsewhere
@@ -288,32 +279,32 @@ public final class InventoryLoader {
             policyIds.add(Inventory.DEFAULT_POLICY_ID);
             Set<String> targetIds = ids(targetItems);
             Map<String, String> accountTargets = new HashMap<>();
-            for (Item<AccountEntry> item : accountItems) {
+            for (Item item : accountItems) {
                 if (item.rawId() != null) {
                     accountTargets.putIfAbsent(item.rawId(), text(item.node(), "target"));
                 }
             }
             Map<String, String> targetTypes = new HashMap<>();
-            for (Item<TargetEntry> item : targetItems) {
-                if (item.rawId() != null && item.entry() != null && item.entry().type() != null) {
-                    targetTypes.putIfAbsent(item.rawId(), item.entry().type().trim().toLowerCase(Locale.ROOT));
+            for (Item item : targetItems) {
+                String type = text(item.node(), "type");
+                if (item.rawId() != null && type != null) {
+                    targetTypes.putIfAbsent(item.rawId(), type.trim().toLowerCase(Locale.ROOT));
                 }
             }
 
             List<PasswordPolicy> policies = new ArrayList<>();
             Map<String, RotationSchedule> schedules = new LinkedHashMap<>();
             checkDuplicates(policyItems, "policy");
-            for (Item<PolicyEntry> item : policyItems) {
-                PasswordPolicy policy = policy(item);
-                RotationSchedule schedule = schedule(item);
-                if (policy != null && schedule != null) {
-                    policies.add(policy);
-                    schedules.putIfAbsent(policy.id(), schedule);
+            for (Item item : policyItems) {
+                ScheduledPolicy policy = policy(item);
+                if (policy != null) {
+                    policies.add(policy.policy());
+                    schedules.putIfAbsent(policy.policy().id(), policy.schedule());
                 }
             }
             List<Target> targets = new ArrayList<>();
             checkDuplicates(targetItems, "target");
-            for (Item<TargetEntry> item : targetItems) {
+            for (Item item : targetItems) {
                 Target target = target(item, policyIds, accountTargets);
                 if (target != null) {
                     targets.add(target);
@@ -321,8 +312,8 @@ public final class InventoryLoader {
             }
             List<AccountSpec> accounts = new ArrayList<>();
             checkDuplicates(accountItems, "account");
-            Map<String, Item<AccountEntry>> byTargetAndUser = new HashMap<>();
-            for (Item<AccountEntry> item : accountItems) {
+            Map<String, Item> byTargetAndUser = new HashMap<>();
+            for (Item item : accountItems) {
                 AccountSpec account = account(item, policyIds, targetIds, targetTypes, byTargetAndUser);
                 if (account != null) {
                     accounts.add(account);
@@ -340,25 +331,22 @@ public final class InventoryLoader {
             }
         }
 
-        /** One entry on its own: the same secret refusal and binding as a list item, labelled by field only. */
-        <T> Item<T> single(JsonNode node, Class<T> type) {
+        /** One entry on its own: the same secret refusal and checks as a list item, labelled by field only. */
+        Item single(JsonNode node) {
             if (node == null || !node.isObject()) {
                 problem(null, null, "must be a JSON object of fields (id, ...)");
                 return null;
             }
-            JsonNode idNode = node.get("id");
-            String rawId = idNode != null && idNode.isValueNode() && !idNode.isNull() ? idNode.asText() : null;
             ObjectNode copy = ((ObjectNode) node).deepCopy();
             refuseSecrets(copy, "", null);
-            T entry = bind(copy, type, null);
-            return new Item<>(null, 0, rawId, node, entry);
+            return new Item(null, 0, rawId(node), copy);
         }
 
         // ---- reading the lists ---------------------------------------------------------------------------
 
-        private <T> List<Item<T>> items(JsonNode root, String section, Class<T> type) {
+        private List<Item> items(JsonNode root, String section) {
             JsonNode list = root.get(section);
-            List<Item<T>> items = new ArrayList<>();
+            List<Item> items = new ArrayList<>();
             if (list == null || list.isNull() || (list.isTextual() && list.asText().isEmpty())) {
                 return items; // "policies:" with nothing under it
             }
@@ -375,14 +363,11 @@ public final class InventoryLoader {
                     problem(label, null, "must be a mapping of fields (id: ..., ...)");
                     continue;
                 }
-                JsonNode idNode = node.get("id");
-                String rawId = idNode != null && idNode.isValueNode() && !idNode.isNull() ? idNode.asText() : null;
-                Item<T> bare = new Item<>(section, i, rawId, node, null);
-                entryOrder.put(bare.where(), place);
                 ObjectNode copy = ((ObjectNode) node).deepCopy();
-                refuseSecrets(copy, "", bare.where());
-                T entry = bind(copy, type, bare.where());
-                items.add(new Item<>(section, i, rawId, node, entry));
+                Item item = new Item(section, i, rawId(node), copy);
+                entryOrder.put(item.where(), place);
+                refuseSecrets(copy, "", item.where());
+                items.add(item);
             }
             return items;
         }
@@ -408,230 +393,145 @@ public final class InventoryLoader {
             }
         }
 
-        /** Binds one entry; unknown fields and type errors become problems (the latter give null). */
-        private <T> T bind(JsonNode node, Class<T> type, String where) {
-            DeserializationProblemHandler unknownFields = new DeserializationProblemHandler() {
-                @Override
-                public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p,
-                                                     JsonDeserializer<?> deserializer, Object beanOrClass,
-                                                     String propertyName) throws IOException {
-                    // a nested mapping (rotation) names its own fields, with its path
-                    Class<?> owner = deserializer.handledType();
-                    com.fasterxml.jackson.core.JsonStreamContext parent = p.getParsingContext().getParent();
-                    String field = parent != null && parent.getCurrentName() != null && owner != type
-                            ? parent.getCurrentName() + "." + propertyName : propertyName;
-                    problem(where, field, "unknown field (known fields: "
-                            + known(owner != null && owner.isRecord() ? owner : type) + ")");
-                    p.skipChildren();
-                    return true;
-                }
-            };
-            ObjectReader reader = MAPPER.readerFor(type).withHandler(unknownFields);
-            try (JsonParser parser = MAPPER.treeAsTokens(node)) {
-                try {
-                    return reader.readValue(parser);
-                } catch (JsonMappingException e) {
-                    String field = path(e);
-                    problem(where, field != null ? field : parser.currentName(), expected(e));
-                } catch (InputCoercionException e) {
-                    problem(where, parser.currentName(), "number out of range");
-                } catch (JsonProcessingException e) {
-                    problem(where, parser.currentName(), "cannot be read as this field's type");
-                }
-            } catch (IOException e) {
-                problem(where, null, "cannot be read (" + e.getClass().getSimpleName() + ")");
+        /** Checks an entry against its schema and reports what it finds. */
+        private Checked check(Item item, String schema) {
+            SchemaValidator.Result result = schemas().validate(schema, item.node());
+            return new Checked(result.value(), report(item.where(), result.violations()));
+        }
+
+        /** Reports violations; answers the top-level fields they are about. */
+        private Set<String> report(String where, List<Violation> violations) {
+            Set<String> fields = new HashSet<>();
+            for (Violation v : violations) {
+                problem(where, null, v.message());
+                fields.add(v.path().split("[.\\[]", 2)[0]);
             }
-            return null;
+            return fields;
         }
 
         // ---- checking the entries ------------------------------------------------------------------------
 
-        private PasswordPolicy policy(Item<PolicyEntry> item) {
-            PolicyEntry e = item.entry();
-            if (e == null) {
+        /** The policy with its rotation schedule; null when the entry has problems. */
+        private ScheduledPolicy policy(Item item) {
+            int before = problems.size();
+            Checked c = check(item, "policy");
+            if (problems.size() != before) {
                 return null;
             }
-            int before = problems.size();
-            checkId(item.where(), "id", e.id(), true);
+            JsonNode e = c.value();
             PasswordPolicy d = PasswordPolicy.defaults();
+            Integer givenMin = integer(e, "minLength");
+            Integer givenMax = integer(e, "maxLength");
             // a bound left out follows the one given, so that "minLength: 40" alone is not refused
             // for the default maxLength
-            int minLength = e.minLength() != null ? e.minLength()
-                    : e.maxLength() != null ? Math.max(1, Math.min(d.minLength(), e.maxLength())) : d.minLength();
-            int maxLength = e.maxLength() != null ? e.maxLength() : Math.max(d.maxLength(), minLength);
-            PasswordPolicy policy = new PasswordPolicy(e.id(), minLength, maxLength,
-                    or(e.minUpper(), d.minUpper()), or(e.minLower(), d.minLower()),
-                    or(e.minDigit(), d.minDigit()), or(e.minSymbol(), d.minSymbol()),
-                    e.symbols() != null ? e.symbols() : d.symbols(),
-                    e.excluded() != null ? e.excluded() : d.excluded(),
-                    e.notContainUsername() != null ? e.notContainUsername() : d.notContainUsername());
+            int minLength = givenMin != null ? givenMin
+                    : givenMax != null ? Math.max(1, Math.min(d.minLength(), givenMax)) : d.minLength();
+            int maxLength = givenMax != null ? givenMax : Math.max(d.maxLength(), minLength);
+            PasswordPolicy policy = new PasswordPolicy(e.get("id").asText(), minLength, maxLength,
+                    or(integer(e, "minUpper"), d.minUpper()), or(integer(e, "minLower"), d.minLower()),
+                    or(integer(e, "minDigit"), d.minDigit()), or(integer(e, "minSymbol"), d.minSymbol()),
+                    e.has("symbols") ? e.get("symbols").asText() : d.symbols(),
+                    e.has("excluded") ? e.get("excluded").asText() : d.excluded(),
+                    e.has("notContainUsername") ? e.get("notContainUsername").booleanValue() : d.notContainUsername());
             try {
                 PasswordGenerator.validate(policy);
             } catch (PasswordPolicyException x) {
                 problem(item.where(), x.field(), x.problem());
             }
-            return problems.size() == before ? policy : null;
+            RotationSchedule schedule = RotationSchedule.none();
+            JsonNode r = e.get("rotation");
+            if (r != null) {
+                List<String[]> found = new ArrayList<>();
+                schedule = RotationSchedule.parse(text(r, "interval"), text(r, "cron"), text(r, "window"),
+                        r.has("manualOnly") ? r.get("manualOnly").booleanValue() : null, found);
+                for (String[] problem : found) {
+                    problem(item.where(), "rotation." + problem[0], problem[1]);
+                }
+            }
+            return problems.size() == before ? new ScheduledPolicy(policy, schedule) : null;
         }
 
-        /** The policy's rotation schedule; {@link RotationSchedule#none()} without a rotation section, null on problems. */
-        private RotationSchedule schedule(Item<PolicyEntry> item) {
-            PolicyEntry e = item.entry();
-            if (e == null) {
-                return null;
-            }
-            RotationEntry r = e.rotation();
-            if (r == null) {
-                return RotationSchedule.none();
-            }
-            List<String[]> found = new ArrayList<>();
-            RotationSchedule schedule = RotationSchedule.parse(r.interval(), r.cron(), r.window(), r.manualOnly(), found);
-            for (String[] problem : found) {
-                problem(item.where(), "rotation." + problem[0], problem[1]);
-            }
-            return schedule;
-        }
-
-        private Target target(Item<TargetEntry> item, Set<String> policyIds, Map<String, String> accountTargets) {
-            TargetEntry e = item.entry();
-            if (e == null) {
-                return null;
-            }
+        private Target target(Item item, Set<String> policyIds, Map<String, String> accountTargets) {
             String where = item.where();
             int before = problems.size();
-            checkId(where, "id", e.id(), true);
-            String type = null;
-            if (isBlank(e.type())) {
-                problem(where, "type", "is required (postgresql, mariadb, ...)");
-            } else {
-                type = e.type().trim().toLowerCase(Locale.ROOT);
-                if (!TYPE.matcher(type).matches()) {
-                    problem(where, "type", "must match " + TYPE.pattern());
-                }
+            JsonNode typeNode = item.node().get("type");
+            if (typeNode != null && typeNode.isTextual()) {
+                item.node().set("type", TextNode.valueOf(typeNode.asText().trim().toLowerCase(Locale.ROOT)));
             }
-            if (isBlank(e.host())) {
-                problem(where, "host", "is required");
-            } else if (e.host().chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))
-                    || e.host().length() > 253) {
-                problem(where, "host", "must be a host name or address without whitespace or control characters");
+            Checked c = check(item, "target");
+            JsonNode e = c.value();
+            String type = c.text("type");
+            Map<String, String> settings = Map.of();
+            if (type != null && c.ok("settings")) {
+                SchemaValidator.Result checked = schemas().validateSettings(type, e.get("settings"));
+                report(where, checked.violations());
+                settings = SchemaValidator.asStrings(checked.value());
             }
-            int port = 0;
-            if (e.port() != null) {
-                port = e.port();
-                if (port < 1 || port > 65535) {
-                    problem(where, "port", "must be between 1 and 65535");
-                }
-            } else if (type != null) {
-                port = defaultPort(type);
+            TlsMode tls = c.ok("tls") ? TlsMode.parse(c.text("tls")) : TlsMode.DISABLE;
+            int port = c.ok("port") ? e.get("port").intValue() : type == null ? 0 : defaultPort(type, settings);
+            String id = c.text("id");
+            if (c.ok("policy")) {
+                checkReference(where, "policy", c.text("policy"), policyIds, "policy");
             }
-            if (e.database() != null && e.database().chars().anyMatch(Character::isISOControl)) {
-                problem(where, "database", "must not contain control characters");
+            String admin = c.text("adminAccount");
+            if (admin != null && checkReference(where, "adminAccount", admin, accountTargets.keySet(), "account")
+                    && id != null && accountTargets.get(admin) != null && !id.equals(accountTargets.get(admin))) {
+                problem(where, "adminAccount", "account '" + printable(admin)
+                        + "' is not on this target (an admin account must be on the same target)");
             }
-            TlsMode tls = TlsMode.DISABLE;
-            try {
-                tls = TlsMode.parse(e.tls());
-            } catch (IllegalArgumentException x) {
-                problem(where, "tls", "must be disable, require or verify-full");
-            }
-            checkReference(where, "policy", e.policy(), policyIds, "policy");
-            if (e.adminAccount() != null) {
-                if (checkReference(where, "adminAccount", e.adminAccount(), accountTargets.keySet(), "account")
-                        && e.id() != null && accountTargets.get(e.adminAccount()) != null
-                        && !e.id().equals(accountTargets.get(e.adminAccount()))) {
-                    problem(where, "adminAccount", "account '" + printable(e.adminAccount())
-                            + "' is not on this target (an admin account must be on the same target)");
-                }
-            }
-            Map<String, String> settings = new LinkedHashMap<>();
-            if (e.settings() != null) {
-                e.settings().forEach((key, value) -> {
-                    if (isBlank(key)) {
-                        problem(where, "settings", "keys must not be blank");
-                    } else if (value == null) {
-                        problem(where, "settings." + key, "must have a value");
-                    } else {
-                        settings.put(key, value);
-                    }
-                });
-            }
-            if (e.port() == null && type != null && (type.equals("ldap") || type.equals("activedirectory"))
-                    && "ldaps".equalsIgnoreCase(settings.getOrDefault("tlsMethod", "").trim())) {
-                port = 636;
-            }
-            if ("activedirectory".equals(type) && tls == TlsMode.DISABLE) {
+            if ("activedirectory".equals(type) && tls == TlsMode.DISABLE && !c.bad().contains("tls")) {
                 problem(where, "tls", "must be require or verify-full: Active Directory accepts passwords"
                         + " (unicodePwd) only over an encrypted connection");
             }
             if (problems.size() != before) {
                 return null;
             }
-            return new Target(e.id(), type, e.host().trim(), port, e.database(), tls, e.adminAccount(),
-                    e.policy(), settings);
+            return new Target(id, type, c.text("host").trim(), port, c.text("database"), tls, admin,
+                    c.text("policy"), settings);
         }
 
-        private AccountSpec account(Item<AccountEntry> item, Set<String> policyIds, Set<String> targetIds,
-                                    Map<String, String> targetTypes, Map<String, Item<AccountEntry>> byTargetAndUser) {
-            AccountEntry e = item.entry();
-            if (e == null) {
-                return null;
-            }
+        private AccountSpec account(Item item, Set<String> policyIds, Set<String> targetIds,
+                                    Map<String, String> targetTypes, Map<String, Item> byTargetAndUser) {
             String where = item.where();
             int before = problems.size();
-            checkId(where, "id", e.id(), true);
-            if (isBlank(e.target())) {
-                problem(where, "target", "is required");
-            } else {
-                checkReference(where, "target", e.target(), targetIds, "target");
+            Checked c = check(item, "account");
+            String target = c.text("target");
+            if (target != null) {
+                checkReference(where, "target", target, targetIds, "target");
             }
-            if (e.username() == null) {
-                problem(where, "username", "is required");
-            } else {
+            String username = c.text("username");
+            if (username != null) {
                 try {
-                    UsernameRules.check(e.target() == null ? null : targetTypes.get(e.target()), e.username());
-                    Item<AccountEntry> other = byTargetAndUser.putIfAbsent(e.target() + "\n" + e.username(), item);
+                    UsernameRules.check(target == null ? null : targetTypes.get(target), username);
+                    Item other = byTargetAndUser.putIfAbsent(target + "\n" + username, item);
                     if (other != null) {
-                        problem(where, "username", "is already declared on target '" + printable(e.target())
+                        problem(where, "username", "is already declared on target '" + printable(target)
                                 + "' by " + other.where());
                     }
                 } catch (IllegalArgumentException x) {
                     problem(where, "username", x.getMessage());
                 }
             }
-            CredentialType credentialType = CredentialType.PASSWORD;
-            if (e.credentialType() != null) {
-                credentialType = credentialType(e.credentialType());
-                if (credentialType == null) {
-                    problem(where, "credentialType", "must be one of " + Arrays.stream(CredentialType.values())
-                            .map(InventoryLoader::configName).collect(Collectors.joining(", ")));
-                }
-            }
-            checkReference(where, "policy", e.policy(), policyIds, "policy");
-            if (e.initialSecretEnv() != null && !ENV_NAME.matcher(e.initialSecretEnv()).matches()) {
-                problem(where, "initialSecretEnv", "must be the name of an environment variable (" + ENV_NAME.pattern()
-                        + "), not a secret");
+            if (c.ok("policy")) {
+                checkReference(where, "policy", c.text("policy"), policyIds, "policy");
             }
             if (problems.size() != before) {
                 return null;
             }
-            return new AccountSpec(e.id(), e.target(), e.username(), credentialType, e.policy(), e.initialSecretEnv());
+            CredentialType credentialType = c.ok("credentialType")
+                    ? CredentialType.valueOf(c.text("credentialType").toUpperCase(Locale.ROOT).replace('-', '_'))
+                    : CredentialType.PASSWORD;
+            return new AccountSpec(c.text("id"), target, username, credentialType, c.text("policy"),
+                    c.text("initialSecretEnv"));
         }
 
-        private void checkId(String where, String field, String id, boolean required) {
-            if (id == null || id.isEmpty()) {
-                if (required) {
-                    problem(where, field, "is required");
-                }
-            } else if (!ID.matcher(id).matches()) {
-                problem(where, field, "must match " + ID.pattern());
-            }
-        }
-
-        private <T> void checkDuplicates(List<Item<T>> items, String kind) {
-            Map<String, Item<T>> first = new HashMap<>();
-            for (Item<T> item : items) {
+        private void checkDuplicates(List<Item> items, String kind) {
+            Map<String, Item> first = new HashMap<>();
+            for (Item item : items) {
                 if (item.rawId() == null) {
                     continue;
                 }
-                Item<T> earlier = first.putIfAbsent(item.rawId(), item);
+                Item earlier = first.putIfAbsent(item.rawId(), item);
                 if (earlier != null) {
                     problem(item.where(), "id", "duplicate " + kind + " id (first declared at "
                             + earlier.section() + "[" + earlier.index() + "])");
@@ -639,11 +539,8 @@ public final class InventoryLoader {
             }
         }
 
-        /** Reports a reference to an id that no entry declares; true when it resolves (or is absent). */
+        /** Reports a reference to an id that no entry declares; true when it resolves. */
         private boolean checkReference(String where, String field, String ref, Set<String> known, String kind) {
-            if (ref == null) {
-                return true;
-            }
             if (!known.contains(ref)) {
                 problem(where, field, "unknown " + kind + " '" + printable(ref) + "'");
                 return false;
@@ -675,9 +572,12 @@ public final class InventoryLoader {
 
     // ---- helpers ----------------------------------------------------------------------------------------
 
-    private static Set<String> ids(List<? extends Item<?>> items) {
-        return items.stream().map(Item::rawId).filter(id -> id != null)
-                .collect(Collectors.toCollection(java.util.HashSet::new));
+    private static String rawId(JsonNode entry) {
+        return text(entry, "id");
+    }
+
+    private static Set<String> ids(List<Item> items) {
+        return items.stream().map(Item::rawId).filter(id -> id != null).collect(Collectors.toCollection(HashSet::new));
     }
 
     private static String text(JsonNode node, String field) {
@@ -685,100 +585,27 @@ public final class InventoryLoader {
         return value != null && value.isValueNode() && !value.isNull() ? value.asText() : null;
     }
 
+    private static Integer integer(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null ? null : value.intValue();
+    }
+
     private static int or(Integer value, int fallback) {
         return value != null ? value : fallback;
     }
 
-    private static boolean isBlank(String s) {
-        return s == null || s.isBlank();
-    }
-
-    private static int defaultPort(String type) {
+    /** The port a type listens on when the entry gives none; 0 leaves it to the connector. */
+    private static int defaultPort(String type, Map<String, String> settings) {
         return switch (type) {
             case "postgresql" -> 5432;
             case "mariadb", "mysql" -> 3306;
-            case "ldap", "activedirectory" -> 389; // 636 when settings.tlsMethod is ldaps (see below)
+            case "ldap", "activedirectory" -> "ldaps".equals(settings.get("tlsMethod")) ? 636 : 389;
             default -> 0; // the connector's own default
         };
     }
 
-    private static CredentialType credentialType(String text) {
-        String normal = text.trim().toUpperCase(Locale.ROOT).replace('-', '_');
-        for (CredentialType type : CredentialType.values()) {
-            if (type.name().equals(normal)) {
-                return type;
-            }
-        }
-        return null;
-    }
-
-    private static String configName(CredentialType type) {
-        return type.name().toLowerCase(Locale.ROOT).replace('_', '-');
-    }
-
-    /** The fields an entry may have, in the order the example file shows them. */
-    private static String known(Class<?> entryType) {
-        return Arrays.stream(entryType.getRecordComponents()).map(RecordComponent::getName)
-                .collect(Collectors.joining(", "));
-    }
-
-    /** The dotted path of the field a binding error is about, e.g. {@code settings.maxPoolSize}. */
-    private static String path(JsonMappingException e) {
-        StringBuilder path = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                if (path.length() > 0) {
-                    path.append('.');
-                }
-                path.append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                path.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return path.length() == 0 ? null : path.toString();
-    }
-
-    /** What the field should have held; never the value that was there. */
-    private static String expected(JsonMappingException e) {
-        if (e.getCause() instanceof InputCoercionException) {
-            return "number out of range";
-        }
-        Class<?> type = e instanceof MismatchedInputException m ? m.getTargetType() : null;
-        if (type == Integer.class || type == int.class) {
-            return "must be a whole number";
-        }
-        if (type == Boolean.class || type == boolean.class) {
-            return "must be true or false";
-        }
-        if (type != null && Map.class.isAssignableFrom(type)) {
-            return "must be a mapping of names to values";
-        }
-        if (type == String.class) {
-            if (String.valueOf(e.getOriginalMessage()).startsWith("Cannot coerce")) {
-                return "YAML reads this unquoted value as a number or true/false, which can change it"
-                        + " (0123 becomes 83, on becomes true): put it in quotes";
-            }
-            return "must be a single value, not a list or mapping";
-        }
-        return "has the wrong type";
-    }
-
     /** Makes text safe for a one-line message: control and format characters become \\uXXXX. */
     static String printable(String text) {
-        StringBuilder out = new StringBuilder();
-        int limit = Math.min(text.length(), 130);
-        for (int i = 0; i < limit; i++) {
-            char c = text.charAt(i);
-            if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
-                    || c == '\u2028' || c == '\u2029') {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        if (text.length() > limit) {
-            out.append("...");
-        }
-        return out.toString();
+        return Texts.printable(text);
     }
 }

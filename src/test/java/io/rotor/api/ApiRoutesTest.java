@@ -248,10 +248,11 @@ class ApiRoutesTest extends CamelMainTestSupport {
         for (RestDefinition rest : context.getCamelContextExtension().getContextPlugin(Model.class).getRestDefinitions()) {
             for (VerbDefinition verb : rest.getVerbs()) {
                 String path = ApiRoutes.CONTEXT_PATH + rest.getPath() + (verb.getPath() == null ? "" : verb.getPath());
-                endpoints.add(new String[]{verb.asVerb().toUpperCase(Locale.ROOT), path.replace("{id}", "acct-1")});
+                endpoints.add(new String[]{verb.asVerb().toUpperCase(Locale.ROOT), path.replaceAll("\\{[A-Za-z]+}", "acct-1")});
             }
         }
-        assertThat(endpoints).as("targets, policies, accounts (5 each), 6 operations, audit, 3 workflows, 5 job endpoints").hasSize(30);
+        assertThat(endpoints).as("targets, policies, accounts (5 each), 6 operations, audit, 3 workflows, 5 job endpoints,"
+                + " 2 schema endpoints").hasSize(32);
         String before = state();
 
         for (String[] endpoint : endpoints) {
@@ -580,6 +581,82 @@ class ApiRoutesTest extends CamelMainTestSupport {
                 400, "INVALID_FIELD", "field 'minLength': must be a whole number");
 
         assertThat(state()).isEqualTo(before);
+    }
+
+    /** The part of an inventory problem line after "file: targets[0] (id=pg): ", which the API's message must equal. */
+    private static String inventoryProblem(String targetYaml) {
+        try {
+            io.rotor.config.InventoryLoader.parse("inventory.yaml", "targets:\n  - " + targetYaml + "\n");
+        } catch (io.rotor.config.InventoryException e) {
+            assertThat(e.problems()).hasSize(1);
+            String prefix = "inventory.yaml: targets[0] (id=pg): ";
+            assertThat(e.problems().get(0)).startsWith(prefix);
+            return e.problems().get(0).substring(prefix.length());
+        }
+        throw new AssertionError(targetYaml + " was accepted");
+    }
+
+    @Test
+    void aMisspeltOrMistypedSettingIsRefusedWithTheInventorysMessageAndNothingIsStored() throws Exception {
+        String admin = bearer(adminToken);
+        String before = state();
+
+        String misspelt = inventoryProblem("{id: pg, type: postgresql, host: db.example, settings: {sslrotcert: /etc/ca.pem}}");
+        assertThat(misspelt).isEqualTo("unknown setting 'sslrotcert' for type postgresql (did you mean 'sslrootcert'?)");
+        HttpResponse<String> refused = call("POST", "/api/v1/targets", admin, "{\"id\": \"pg\", \"type\": \"postgresql\","
+                + " \"host\": \"db.example\", \"settings\": {\"sslrotcert\": \"/etc/ca.pem\"}}");
+        assertError(refused, 400, "UNKNOWN_FIELD");
+        assertThat(json(refused).get("message").asText()).isEqualTo(misspelt);
+
+        String mistyped = inventoryProblem("{id: pg, type: postgresql, host: db.example, settings: {maxPoolSize: \"x\"}}");
+        assertThat(mistyped).isEqualTo("setting 'maxPoolSize' must be a whole number");
+        refused = call("POST", "/api/v1/targets", admin, "{\"id\": \"pg\", \"type\": \"postgresql\", \"host\": \"db.example\","
+                + " \"settings\": {\"maxPoolSize\": \"x\"}}");
+        assertError(refused, 400, "INVALID_FIELD");
+        assertThat(json(refused).get("message").asText()).isEqualTo(mistyped);
+
+        // a PUT over an existing target is refused alike and leaves it as it was
+        refused = call("PUT", "/api/v1/targets/fleet", admin, "{\"type\": \"postgresql\", \"host\": \"db.example\","
+                + " \"settings\": {\"sslrotcert\": \"/etc/ca.pem\"}}");
+        assertError(refused, 400, "UNKNOWN_FIELD", misspelt);
+        assertThat(store.findTarget("pg")).isEmpty();
+        assertThat(state()).isEqualTo(before);
+
+        // typed or as strings, valid settings are stored as strings
+        HttpResponse<String> created = call("POST", "/api/v1/targets", admin, "{\"id\": \"pg\", \"type\": \"PostgreSQL\","
+                + " \"host\": \"db.example\", \"tls\": \"VERIFY-FULL\", \"settings\": {\"maxPoolSize\": 5,"
+                + " \"sslrootcert\": \"/etc/ca.pem\"}}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        Target stored = store.findTarget("pg").orElseThrow();
+        assertThat(stored.type()).isEqualTo("postgresql");
+        assertThat(stored.tlsMode()).isEqualTo(TlsMode.VERIFY_FULL);
+        assertThat(stored.settings()).isEqualTo(Map.of("maxPoolSize", "5", "sslrootcert", "/etc/ca.pem"));
+    }
+
+    @Test
+    void theSchemasAreServedToEveryRole() throws Exception {
+        for (String token : new String[]{adminToken, operatorToken, auditorToken}) {
+            HttpResponse<String> list = call("GET", "/api/v1/schemas", bearer(token), null);
+            assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+            List<String> names = new ArrayList<>();
+            json(list).forEach(s -> {
+                names.add(s.get("name").asText());
+                assertThat(s.get("title").asText()).isNotBlank();
+            });
+            assertThat(names).contains("target", "account", "policy", "user", "group", "template", "changer",
+                    "workflow-request", "connector-postgresql", "connector-ssh", "connector-vault");
+        }
+        JsonNode pg = json(call("GET", "/api/v1/schemas/connector-postgresql", bearer(auditorToken), null));
+        assertThat(pg.get("additionalProperties").asBoolean(true)).isFalse();
+        assertThat(pg.get("properties").get("maxPoolSize").get("type").asText()).isEqualTo("integer");
+        assertThat(pg.get("properties").get("maxPoolSize").get("default").asInt()).isEqualTo(4);
+        JsonNode target = json(call("GET", "/api/v1/schemas/target", bearer(operatorToken), null));
+        assertThat(target.get("required").toString()).isEqualTo("[\"id\",\"type\",\"host\"]");
+        assertThat(target.toString()).doesNotContain("$ref");
+
+        assertError(call("GET", "/api/v1/schemas/nope", bearer(auditorToken), null), 404, "NOT_FOUND", "unknown schema 'nope'");
+        assertError(call("GET", "/api/v1/schemas/bad%20name", bearer(auditorToken), null), 400, "INVALID_PARAMETER");
+        assertError(call("GET", "/api/v1/schemas", null, null), 401, "UNAUTHENTICATED");
     }
 
     @Test
