@@ -70,16 +70,16 @@ public final class RotorRuntime implements AutoCloseable {
         this.connectors = connectors;
         this.metrics = metrics;
         this.inventorySummary = inventorySummary;
-        this.rotation = new RotationService(vault.store(), connectors, new PasswordGenerator(), metrics,
+        this.rotation = new RotationService(vault, connectors, new PasswordGenerator(), metrics,
                 Duration.ofSeconds(settings.getInt("rotor.rotation.lock-lifetime-seconds", 300)),
                 settings.getInt("rotor.rotation.max-attempts", 3));
-        this.recovery = new RecoveryService(vault.store(), rotation);
+        this.recovery = new RecoveryService(vault.accounts(), rotation);
         this.auth = new AuthStore(vault.dataSource(), java.time.Clock.systemUTC());
         this.changers = new io.rotor.connector.ssh.ChangerCatalog(vault.dataSource(), java.time.Clock.systemUTC());
         this.jobs = new JobStore(vault.dataSource());
         this.reports = new JobReportWriter(jobs, settings.dataDir());
         this.workflowJobs = new WorkflowJobs(jobs, reports);
-        this.rotationDue = new RotationDue(vault.store(), scheduleZone(settings), defaultSchedule(settings),
+        this.rotationDue = new RotationDue(vault.accounts(), vault.policies(), scheduleZone(settings), defaultSchedule(settings),
                 java.time.Clock.systemUTC());
     }
 
@@ -111,7 +111,7 @@ public final class RotorRuntime implements AutoCloseable {
         Vault vault = Vault.open(settings.vaultUrl(), settings.vaultUsername(), environment.get("ROTOR_VAULT_PASSWORD"),
                 settings.dataDir(), masterKey, settings.getInt("rotor.vault.pool-size", 10));
         try {
-            InventoryApplier.Summary summary = new InventoryApplier(vault.store(), environment).apply(inventory);
+            InventoryApplier.Summary summary = new InventoryApplier(vault, environment).apply(inventory);
             bootstrapAdminToken(new AuthStore(vault.dataSource(), java.time.Clock.systemUTC()), environment.get(ADMIN_TOKEN_ENV));
             ConnectorRegistry connectors = new ConnectorRegistry();
             return new RotorRuntime(settings, vault, connectors, new RotorMetrics(), summary);
@@ -140,7 +140,7 @@ public final class RotorRuntime implements AutoCloseable {
         HealthCheckRegistry health = HealthCheckRegistry.get(camelContext);
         if (health != null) {
             health.register(new VaultHealthCheck(vault.dataSource()));
-            vault.store().listTargets().stream().filter(t -> !DirectoryStore.isVaultView(t.type()))
+            vault.targets().listTargets().stream().filter(t -> !DirectoryStore.isVaultView(t.type()))
                     .forEach(t -> health.register(new TargetHealthCheck(t)));
         }
     }
@@ -161,32 +161,31 @@ public final class RotorRuntime implements AutoCloseable {
 
     /** The beans the routes refer to by name. */
     public Map<String, Object> beans() {
-        VaultSync vaultSync = new VaultSync(vault.store(), vault.directory(), rotation);
+        VaultSync vaultSync = new VaultSync(vault.credentials(), vault.directory(), rotation);
         return Map.ofEntries(
                 Map.entry("rotationDue", rotationDue),
                 Map.entry("rotationService", rotation),
                 Map.entry("recoveryService", recovery),
-                Map.entry("accountQueries", new AccountQueries(vault.store())),
+                Map.entry("accountQueries", new AccountQueries(vault.accounts(), vault.targets())),
                 Map.entry("failureResults", new FailureResults(metrics)),
                 Map.entry("tallies", new Tallies()),
                 Map.entry("rotorMetrics", metrics),
-                Map.entry("vaultStore", vault.store()),
-                Map.entry("apiAuthenticator", new Authenticator(auth, vault.store())),
-                Map.entry("apiInventory", new InventoryApi(vault.store(), vault.directory())),
-                Map.entry("apiDirectory", new io.rotor.api.DirectoryApi(vault.store(), vault.directory())),
-                Map.entry("apiAccounts", new AccountApi(vault.store())),
+                Map.entry("apiAuthenticator", new Authenticator(auth, vault.audit())),
+                Map.entry("apiInventory", new InventoryApi(vault, vault.directory())),
+                Map.entry("apiDirectory", new io.rotor.api.DirectoryApi(vault.accounts(), vault.targets(), vault.directory())),
+                Map.entry("apiAccounts", new AccountApi(vault)),
                 Map.entry(io.rotor.connector.ssh.ChangerCatalog.BEAN, changers),
-                Map.entry("apiPasswordChangers", new io.rotor.api.PasswordChangerApi(changers, vault.store())),
+                Map.entry("apiPasswordChangers", new io.rotor.api.PasswordChangerApi(changers, vault.accounts(), vault.targets())),
                 Map.entry("jobStore", jobs),
                 Map.entry("workflowJobs", workflowJobs),
                 Map.entry("batchResultsStrategy", new BatchResultsStrategy(jobs)),
                 Map.entry("perTargetLimiter", PerTargetLimiter.fromProperties(settings.asProperties())),
                 Map.entry("vaultSync", vaultSync),
-                Map.entry("massOnboard", new MassOnboard(workflowJobs, vault.store(), vault.directory(), rotation, vaultSync)),
+                Map.entry("massOnboard", new MassOnboard(workflowJobs, vault, vault.directory(), rotation, vaultSync)),
                 Map.entry("massPasswordReset", new MassPasswordReset(workflowJobs,
-                        new BatchPlanner(vault.dataSource()), vault.store(), vault.directory())),
+                        new BatchPlanner(vault.dataSource()), vault.accounts(), vault.directory())),
                 Map.entry("singleUserOffboard", new SingleUserOffboard(workflowJobs, vault.directory())),
-                Map.entry("apiJobs", new JobApi(vault.store(), vault.directory(), jobs, reports)));
+                Map.entry("apiJobs", new JobApi(vault.targets(), vault.directory(), jobs, reports)));
     }
 
     public RotorSettings settings() {

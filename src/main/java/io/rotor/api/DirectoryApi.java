@@ -12,7 +12,8 @@ import io.rotor.vault.InvalidFieldException;
 import io.rotor.vault.ResyncResult;
 import io.rotor.vault.UnknownEntryException;
 import io.rotor.vault.VaultAccess;
-import io.rotor.vault.VaultStore;
+import io.rotor.vault.AccountRepository;
+import io.rotor.vault.TargetRepository;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,11 +36,13 @@ import java.util.regex.Pattern;
 public class DirectoryApi {
     static final Pattern ID = Pattern.compile(DirectoryStore.ID_REGEX);
 
-    private final VaultStore vault;
+    private final AccountRepository accounts;
+    private final TargetRepository targets;
     private final DirectoryStore directory;
 
-    public DirectoryApi(VaultStore vault, DirectoryStore directory) {
-        this.vault = vault;
+    public DirectoryApi(AccountRepository accounts, TargetRepository targets, DirectoryStore directory) {
+        this.accounts = accounts;
+        this.targets = targets;
         this.directory = directory;
     }
 
@@ -105,7 +108,7 @@ public class DirectoryApi {
             throw ApiException.badRequest("INVALID_FIELD", "field 'type': must be '" + DirectoryStore.VAULT_TARGET_TYPE
                     + "' or '" + DirectoryStore.USER_TARGET_TYPE + "' here");
         }
-        if (vault.findTarget(id).isPresent()) {
+        if (targets.findTarget(id).isPresent()) {
             throw exists("target", id);
         }
         boolean created = type.equals(DirectoryStore.VAULT_TARGET_TYPE)
@@ -113,7 +116,7 @@ public class DirectoryApi {
         if (!created) {
             throw exists("target", id);
         }
-        return Views.TargetView.of(vault.findTarget(id).orElseThrow());
+        return Views.TargetView.of(targets.findTarget(id).orElseThrow());
     }
 
     /** Whether a {@code POST /targets} body declares a vault view (its {@code type} is vault or vault-users). */
@@ -306,7 +309,7 @@ public class DirectoryApi {
             throw ApiException.badRequest("INVALID_FIELD", "field 'namePattern': " + problem);
         });
         Map<String, List<String>> attributes = b.attributes("attributes");
-        Optional<Target> target = vault.findTarget(vaultTarget);
+        Optional<Target> target = targets.findTarget(vaultTarget);
         if (target.isEmpty() || !DirectoryStore.VAULT_TARGET_TYPE.equals(target.get().type())) {
             throw ApiException.notFound("field 'vaultTarget': " + (target.isEmpty() ? "unknown vault target id '" + vaultTarget + "'"
                     : "'" + vaultTarget + "' is a target of type '" + target.get().type() + "', not a vault target (type '"
@@ -358,7 +361,7 @@ public class DirectoryApi {
                 throw ApiException.badRequest("INVALID_FIELD", "field 'groupAttribute': must differ from associationAttribute");
             }
         }
-        Optional<Target> target = vault.findTarget(vaultTarget);
+        Optional<Target> target = targets.findTarget(vaultTarget);
         if (target.isEmpty() || !DirectoryStore.VAULT_TARGET_TYPE.equals(target.get().type())) {
             throw ApiException.notFound(target.isEmpty() ? "unknown vault target id '" + vaultTarget + "'"
                     : "'" + vaultTarget + "' is a target of type '" + target.get().type() + "', not a vault target");
@@ -398,7 +401,7 @@ public class DirectoryApi {
     // ---------------------------------------------------------------- helpers
 
     private List<String> viewTargets(String type) {
-        return vault.listTargets().stream().filter(t -> type.equals(t.type())).map(Target::id).sorted().toList();
+        return targets.listTargets().stream().filter(t -> type.equals(t.type())).map(Target::id).sorted().toList();
     }
 
     /** 404 naming the field when the id is not a vault user target; a malformed query parameter is a 400. */
@@ -408,7 +411,7 @@ public class DirectoryApi {
             throw parameter ? ApiException.badRequest("INVALID_PARAMETER", what + ": must match " + DirectoryStore.ID_REGEX)
                     : invalidId("userTarget");
         }
-        Optional<Target> target = vault.findTarget(id);
+        Optional<Target> target = targets.findTarget(id);
         if (target.isEmpty()) {
             throw ApiException.notFound(what + ": unknown vault user target id '" + id + "'");
         }
@@ -431,7 +434,7 @@ public class DirectoryApi {
     }
 
     private String account(String id) {
-        vault.findAccount(pathId(id)).orElseThrow(() -> unknown("account", id));
+        accounts.findAccount(pathId(id)).orElseThrow(() -> unknown("account", id));
         return id;
     }
 

@@ -3,7 +3,7 @@ package io.rotor.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rotor.domain.Target;
 import io.rotor.vault.DirectoryStore;
-import io.rotor.vault.VaultStore;
+import io.rotor.vault.TargetRepository;
 import io.rotor.workflow.BatchPlanner;
 import io.rotor.workflow.Job;
 import io.rotor.workflow.JobResult;
@@ -38,13 +38,13 @@ public class JobApi {
     private static final Set<String> MPR_FIELDS = Set.of("target", "vaultTarget", "vaultLinkAttribute", "batchSize",
             "report", "dryRun");
 
-    private final VaultStore store;
+    private final TargetRepository targets;
     private final DirectoryStore directory;
     private final JobStore jobs;
     private final JobReportWriter reports;
 
-    public JobApi(VaultStore store, DirectoryStore directory, JobStore jobs, JobReportWriter reports) {
-        this.store = store;
+    public JobApi(TargetRepository targets, DirectoryStore directory, JobStore jobs, JobReportWriter reports) {
+        this.targets = targets;
         this.directory = directory;
         this.jobs = jobs;
         this.reports = reports;
@@ -67,7 +67,7 @@ public class JobApi {
         }
         List<String> targets = targets(body.get("target"));
         String vaultTarget = text(body, "vaultTarget");
-        Target vault = store.findTarget(vaultTarget).orElseThrow(() -> new ApiException(404, "NOT_FOUND",
+        Target vault = this.targets.findTarget(vaultTarget).orElseThrow(() -> new ApiException(404, "NOT_FOUND",
                 "field 'vaultTarget': unknown target id '" + safe(vaultTarget) + "'"));
         if (!DirectoryStore.VAULT_TARGET_TYPE.equals(vault.type())) {
             throw ApiException.badRequest("INVALID_FIELD", "field 'vaultTarget': target '" + vaultTarget
@@ -135,7 +135,7 @@ public class JobApi {
         }
         List<String> targets = targets(body.get("target"));
         String vaultTarget = text(body, "vaultTarget");
-        Target vault = store.findTarget(vaultTarget).orElseThrow(() -> new ApiException(404, "NOT_FOUND",
+        Target vault = this.targets.findTarget(vaultTarget).orElseThrow(() -> new ApiException(404, "NOT_FOUND",
                 "field 'vaultTarget': unknown target id '" + safe(vaultTarget) + "'"));
         if (!DirectoryStore.VAULT_TARGET_TYPE.equals(vault.type())) {
             throw ApiException.badRequest("INVALID_FIELD", "field 'vaultTarget': target '" + vaultTarget
@@ -177,7 +177,7 @@ public class JobApi {
         knownFields(body, ONBOARD_FIELDS);
         List<String> targets = targets(body.get("target"));
         String userTarget = text(body, "vaultUserTarget");
-        Target users = store.findTarget(userTarget).orElseThrow(() -> new ApiException(404, "NOT_FOUND",
+        Target users = this.targets.findTarget(userTarget).orElseThrow(() -> new ApiException(404, "NOT_FOUND",
                 "field 'vaultUserTarget': unknown target id '" + safe(userTarget) + "'"));
         if (!DirectoryStore.USER_TARGET_TYPE.equals(users.type())) {
             throw ApiException.badRequest("INVALID_FIELD", "field 'vaultUserTarget': target '" + userTarget
@@ -246,7 +246,7 @@ public class JobApi {
 
     private String vaultTarget(JsonNode body) {
         String vaultTarget = text(body, "vaultTarget");
-        Target vault = store.findTarget(vaultTarget).orElseThrow(() -> new ApiException(404, "NOT_FOUND",
+        Target vault = targets.findTarget(vaultTarget).orElseThrow(() -> new ApiException(404, "NOT_FOUND",
                 "field 'vaultTarget': unknown target id '" + safe(vaultTarget) + "'"));
         if (!DirectoryStore.VAULT_TARGET_TYPE.equals(vault.type())) {
             throw ApiException.badRequest("INVALID_FIELD", "field 'vaultTarget': target '" + vaultTarget
@@ -370,7 +370,7 @@ public class JobApi {
         }
         for (int i = 0; i < ids.size(); i++) {
             String id = ids.get(i);
-            Target target = store.findTarget(id).orElse(null);
+            Target target = targets.findTarget(id).orElse(null);
             if (target == null) {
                 throw new ApiException(404, "NOT_FOUND", "field 'target[" + i + "]': unknown target id '" + safe(id) + "'");
             }

@@ -16,7 +16,10 @@ public final class Vault implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final UnitOfWork work;
     private final AuditLog audit;
-    private final VaultStore store;
+    private final CredentialRepository credentials;
+    private final AccountRepository accounts;
+    private final TargetRepository targets;
+    private final PolicyRepository policies;
     private final DirectoryStore directory;
 
     private Vault(HikariDataSource dataSource, VaultCrypto crypto, Clock clock) {
@@ -24,7 +27,10 @@ public final class Vault implements AutoCloseable {
         this.work = new UnitOfWork(dataSource, clock);
         this.audit = new AuditLog(work);
         // repositories: credentials, accounts and locks, targets and policies (from VaultStore)
-        this.store = new VaultStore(dataSource, crypto, clock);
+        this.credentials = new CredentialRepository(work, audit, crypto);
+        this.accounts = new AccountRepository(work, audit);
+        this.targets = new TargetRepository(work, audit);
+        this.policies = new PolicyRepository(work, audit);
 
 
         // repositories: users and groups, attributes and access, templates (from DirectoryStore)
@@ -143,9 +149,23 @@ public final class Vault implements AutoCloseable {
 
     // accessors: credentials, accounts and locks, targets and policies
 
+    /** Encrypted credential versions and the protocol writes (pending, commit, abandon, restore, set). */
+    public CredentialRepository credentials() {
+        return credentials;
+    }
 
-    public VaultStore store() {
-        return store;
+    /** Accounts, their status, locks and checkouts. */
+    public AccountRepository accounts() {
+        return accounts;
+    }
+
+    public TargetRepository targets() {
+        return targets;
+    }
+
+    /** Password policies and their rotation schedules. */
+    public PolicyRepository policies() {
+        return policies;
     }
 
     /** Users, groups, attributes, templates and access: the vault model of the bulk workflows. */

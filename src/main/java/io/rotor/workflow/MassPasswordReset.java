@@ -3,7 +3,7 @@ package io.rotor.workflow;
 import io.rotor.domain.Account;
 import io.rotor.vault.DirectoryStore;
 import io.rotor.vault.UnknownAccountException;
-import io.rotor.vault.VaultStore;
+import io.rotor.vault.AccountRepository;
 import org.apache.camel.Header;
 
 import java.time.Instant;
@@ -26,13 +26,13 @@ public class MassPasswordReset {
 
     private final WorkflowJobs workflowJobs;
     private final BatchPlanner planner;
-    private final VaultStore store;
+    private final AccountRepository accounts;
     private final DirectoryStore directory;
 
-    public MassPasswordReset(WorkflowJobs workflowJobs, BatchPlanner planner, VaultStore store, DirectoryStore directory) {
+    public MassPasswordReset(WorkflowJobs workflowJobs, BatchPlanner planner, AccountRepository accounts, DirectoryStore directory) {
         this.workflowJobs = workflowJobs;
         this.planner = planner;
-        this.store = store;
+        this.accounts = accounts;
         this.directory = directory;
     }
 
@@ -52,7 +52,7 @@ public class MassPasswordReset {
 
     /** The target of an account (for the per-target concurrency limit and the result rows). */
     public String targetOf(String accountId) {
-        return store.findAccount(accountId).map(Account::targetId)
+        return accounts.findAccount(accountId).map(Account::targetId)
                 .orElseThrow(() -> new UnknownAccountException(accountId));
     }
 

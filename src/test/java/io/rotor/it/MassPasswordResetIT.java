@@ -155,7 +155,7 @@ class MassPasswordResetIT {
 
         // the initial passwords, vault only, and a linked vault account per backing account (next to the server)
         try (VaultReader reader = new VaultReader(dataDir, masterKey)) {
-            RotationService rotation = new RotationService(reader.vault().store(), new ConnectorRegistry(),
+            RotationService rotation = new RotationService(reader.vault(), new ConnectorRegistry(),
                     new PasswordGenerator(), new RotorMetrics(), Duration.ofMinutes(5), 1);
             DirectoryStore directory = reader.vault().directory();
             directory.ensureVaultTarget("it", "vault");
@@ -165,7 +165,7 @@ class MassPasswordResetIT {
             for (String user : all) {
                 try (Secret secret = Secret.fromUtf8(initial(user).getBytes(StandardCharsets.UTF_8))) {
                     assertThat(rotation.set(user, secret, true, "it").success()).isTrue();
-                    reader.vault().store().upsertAccount("v-" + user, "vault", user, CredentialType.PASSWORD, null);
+                    reader.vault().accounts().upsertAccount("v-" + user, "vault", user, CredentialType.PASSWORD, null);
                     assertThat(rotation.set("v-" + user, secret, true, "it").success()).isTrue();
                 }
                 directory.setAttribute("it", "v-" + user, LINK, List.of(user));

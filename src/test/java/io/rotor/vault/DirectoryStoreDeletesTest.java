@@ -25,13 +25,11 @@ class DirectoryStoreDeletesTest {
     Path dataDir;
 
     private Vault vault;
-    private VaultStore store;
     private DirectoryStore dir;
 
     @BeforeEach
     void open() {
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 2);
-        store = vault.store();
         dir = vault.directory();
         dir.ensureUserTarget(A, "people");
         dir.ensureVaultTarget(A, "pam");
@@ -51,11 +49,11 @@ class DirectoryStoreDeletesTest {
     }
 
     private void vaultAccount(String id) {
-        store.upsertAccount(id, "pam", id, CredentialType.PASSWORD, null);
+        vault.accounts().upsertAccount(id, "pam", id, CredentialType.PASSWORD, null);
     }
 
     private long audited(String operation) {
-        return store.auditTrail(null, 10_000).stream().filter(a -> a.operation().equals(operation)).count();
+        return vault.audit().trail(null, 10_000).stream().filter(a -> a.operation().equals(operation)).count();
     }
 
     @Test
@@ -65,7 +63,7 @@ class DirectoryStoreDeletesTest {
             dir.setAttribute(A, "v" + String.format("%02d", i), "owners", List.of("alice"));
         }
         dir.setAttribute(A, "v01", "backup_owners", List.of("alice", "bob"));
-        long audits = store.auditTrail(null, 10_000).size();
+        long audits = vault.audit().trail(null, 10_000).size();
 
         assertThatThrownBy(() -> dir.deleteUser(A, "alice"))
                 .isInstanceOf(VaultConflictException.class)
@@ -76,13 +74,13 @@ class DirectoryStoreDeletesTest {
                 .message().doesNotContain("'v11'");
         assertThat(dir.findUser("alice")).isPresent();
         assertThat(dir.groupsOf("alice")).hasSize(2);
-        assertThat(store.auditTrail(null, 10_000)).hasSize((int) audits);
+        assertThat(vault.audit().trail(null, 10_000)).hasSize((int) audits);
     }
 
     @Test
     void anAttributeOfARealAccountDoesNotKeepAUser() {
-        store.upsertTarget(new Target("db1", "postgresql", "127.0.0.1", 5432, "postgres", TlsMode.DISABLE, null, null, Map.of()));
-        store.upsertAccount("db1.app", "db1", "app", CredentialType.PASSWORD, null);
+        vault.targets().upsertTarget(new Target("db1", "postgresql", "127.0.0.1", 5432, "postgres", TlsMode.DISABLE, null, null, Map.of()));
+        vault.accounts().upsertAccount("db1.app", "db1", "app", CredentialType.PASSWORD, null);
         dir.setAttribute(A, "db1.app", "note", List.of("bob"));
 
         assertThat(dir.deleteUser(A, "bob")).isTrue();
@@ -103,7 +101,7 @@ class DirectoryStoreDeletesTest {
         assertThat(dir.members("ops")).isEmpty();
         assertThat(dir.accessTo("v1")).extracting(VaultAccess::userId).containsExactly("bob");
         assertThat(audited("USER_DELETE")).isEqualTo(1);
-        assertThat(store.auditTrail(null, 10).get(0).detail()).contains("memberships=2", "access=1");
+        assertThat(vault.audit().trail(null, 10).get(0).detail()).contains("memberships=2", "access=1");
         assertThat(dir.deleteUser(A, "alice")).isFalse();
         assertThat(audited("USER_DELETE")).isEqualTo(1);
     }

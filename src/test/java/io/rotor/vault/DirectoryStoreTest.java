@@ -38,13 +38,11 @@ class DirectoryStoreTest {
     Path dataDir;
 
     private Vault vault;
-    private VaultStore store;
     private DirectoryStore dir;
 
     @BeforeEach
     void open() {
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 2);
-        store = vault.store();
         dir = vault.directory();
     }
 
@@ -56,12 +54,12 @@ class DirectoryStoreTest {
     // ---------------------------------------------------------------- fixtures
 
     private void realTarget(String id, String type) {
-        store.upsertTarget(new Target(id, type, "127.0.0.1", 5432, "postgres", TlsMode.DISABLE, null, null, Map.of()));
+        vault.targets().upsertTarget(new Target(id, type, "127.0.0.1", 5432, "postgres", TlsMode.DISABLE, null, null, Map.of()));
     }
 
     private void backing(String targetId, String... usernames) {
         for (String username : usernames) {
-            store.upsertAccount(targetId + "." + username, targetId, username, CredentialType.PASSWORD, null);
+            vault.accounts().upsertAccount(targetId + "." + username, targetId, username, CredentialType.PASSWORD, null);
         }
     }
 
@@ -85,7 +83,7 @@ class DirectoryStoreTest {
     }
 
     private int auditCount() {
-        return store.auditTrail(null, 100_000).size();
+        return vault.audit().trail(null, 100_000).size();
     }
 
     private int count(String sql) throws Exception {
@@ -125,9 +123,9 @@ class DirectoryStoreTest {
             assertThat(dir.ensureVaultTarget(A, VAULT)).isFalse();
             assertThat(dir.ensureUserTarget(A, USERS)).isTrue();
             assertThat(dir.ensureUserTarget(A, USERS)).isFalse();
-            assertThat(store.findTarget(VAULT)).get().extracting(Target::type).isEqualTo("vault");
-            assertThat(store.findTarget(USERS)).get().extracting(Target::type).isEqualTo("vault-users");
-            assertThat(store.auditTrail(null, 100)).filteredOn(a -> a.operation().equals("TARGET_CREATE")).hasSize(2);
+            assertThat(vault.targets().findTarget(VAULT)).get().extracting(Target::type).isEqualTo("vault");
+            assertThat(vault.targets().findTarget(USERS)).get().extracting(Target::type).isEqualTo("vault-users");
+            assertThat(vault.audit().trail(null, 100)).filteredOn(a -> a.operation().equals("TARGET_CREATE")).hasSize(2);
         }
 
         @Test
@@ -168,7 +166,7 @@ class DirectoryStoreTest {
             VaultUser renamed = new VaultUser("alice", USERS, "alice.a@corp", "Alice A.", false);
             assertThat(dir.upsertUser(A, renamed)).isFalse();
             assertThat(dir.findUser("alice")).contains(renamed);
-            assertThat(store.auditTrail(null, 1).get(0)).satisfies(a -> {
+            assertThat(vault.audit().trail(null, 1).get(0)).satisfies(a -> {
                 assertThat(a.operation()).isEqualTo("USER_UPDATE");
                 assertThat(a.actor()).isEqualTo(A);
                 assertThat(a.targetId()).isEqualTo(USERS);
@@ -205,7 +203,7 @@ class DirectoryStoreTest {
             assertThat(dir.findUser("alice")).get().extracting(VaultUser::disabled).isEqualTo(true);
             assertThat(dir.enableUser(A, "alice")).isTrue();
             assertThat(dir.enableUser(A, "alice")).isFalse();
-            assertThat(store.auditTrail(null, 2)).extracting(AuditRecord::operation).containsExactly("USER_ENABLE", "USER_DISABLE");
+            assertThat(vault.audit().trail(null, 2)).extracting(AuditRecord::operation).containsExactly("USER_ENABLE", "USER_DISABLE");
             assertThatThrownBy(() -> dir.disableUser(A, "ghost")).isInstanceOf(UnknownEntryException.class)
                     .hasMessage("unknown user id 'ghost' (userId)");
         }
@@ -247,7 +245,7 @@ class DirectoryStoreTest {
             assertThat(dir.findGroup("dba")).contains(new UserGroup("dba", USERS, "DBAs"));
             assertThat(dir.listGroups(USERS)).extracting(UserGroup::id).containsExactly("dba");
             assertThat(dir.findGroup("ops")).isEmpty();
-            assertThat(store.auditTrail(null, 100)).filteredOn(a -> a.operation().equals("GROUP_CREATE")).hasSize(1);
+            assertThat(vault.audit().trail(null, 100)).filteredOn(a -> a.operation().equals("GROUP_CREATE")).hasSize(1);
         }
 
         @Test
@@ -276,7 +274,7 @@ class DirectoryStoreTest {
             assertThat(dir.removeMember(A, "dba", "alice")).isTrue();
             assertThat(dir.removeMember(A, "dba", "alice")).isFalse();
             assertThat(dir.members("dba")).extracting(VaultUser::id).containsExactly("bob");
-            assertThat(store.auditTrail(null, 100)).filteredOn(a -> a.operation().startsWith("GROUP_MEMBER"))
+            assertThat(vault.audit().trail(null, 100)).filteredOn(a -> a.operation().startsWith("GROUP_MEMBER"))
                     .extracting(AuditRecord::detail)
                     .containsExactly("group=dba user=alice", "group=dba user=bob", "group=ops user=alice", "group=dba user=alice");
         }
@@ -333,15 +331,15 @@ class DirectoryStoreTest {
             assertThat(dir.removeAttributeValue(A, "db1.app", OWNERS, "alice")).isTrue();
             assertThat(dir.removeAttributeValue(A, "db1.app", OWNERS, "alice")).isFalse();
             assertThat(dir.attribute("db1.app", OWNERS)).containsExactly("bob");
-            assertThat(store.auditTrail("db1.app", 100)).extracting(AuditRecord::operation).containsExactly(
+            assertThat(vault.audit().trail("db1.app", 100)).extracting(AuditRecord::operation).containsExactly(
                     "ATTRIBUTE_VALUE_REMOVE", "ATTRIBUTE_VALUE_ADD", "ATTRIBUTE_VALUE_ADD", "ATTRIBUTE_VALUE_ADD");
-            assertThat(store.auditTrail("db1.app", 1).get(0).targetId()).isEqualTo("db1");
+            assertThat(vault.audit().trail("db1.app", 1).get(0).targetId()).isEqualTo("db1");
         }
 
         @Test
         void accountsWithAttributeValueFindsEveryHolder() {
             dir.ensureVaultTarget(A, VAULT);
-            store.upsertAccount("v1", VAULT, "v1", CredentialType.PASSWORD, null);
+            vault.accounts().upsertAccount("v1", VAULT, "v1", CredentialType.PASSWORD, null);
             dir.addAttributeValue(A, "db1.etl", OWNERS, "alice");
             dir.addAttributeValue(A, "db1.app", OWNERS, "alice");
             dir.addAttributeValue(A, "v1", OWNERS, "alice");
@@ -396,7 +394,7 @@ class DirectoryStoreTest {
             assertThat(dir.upsertTemplate(A, t2)).isFalse();
             assertThat(dir.findTemplate("tpl")).contains(t2);
             assertThat(dir.findTemplate("nope")).isEmpty();
-            assertThat(store.auditTrail(null, 2)).extracting(AuditRecord::operation).containsExactly("TEMPLATE_UPDATE", "TEMPLATE_CREATE");
+            assertThat(vault.audit().trail(null, 2)).extracting(AuditRecord::operation).containsExactly("TEMPLATE_UPDATE", "TEMPLATE_CREATE");
         }
 
         @Test
@@ -432,10 +430,10 @@ class DirectoryStoreTest {
             assertThat(made.created()).isTrue();
             assertThat(made.account()).isEqualTo(new Account("db1-app", VAULT, "db1-app", CredentialType.PASSWORD,
                     AccountStatus.UNVERIFIED, 0, null));
-            assertThat(store.findAccount("db1-app")).contains(made.account());
+            assertThat(vault.accounts().findAccount("db1-app")).contains(made.account());
             assertThat(dir.attributes("db1-app")).isEqualTo(Map.of(LINK, List.of("db1.app"), OWNERS, List.of("alice", "bob"),
                     GROUPS, List.of("all", "dba"), "dept", List.of("it")));
-            assertThat(store.auditTrail("db1-app", 1).get(0)).satisfies(a -> {
+            assertThat(vault.audit().trail("db1-app", 1).get(0)).satisfies(a -> {
                 assertThat(a.operation()).isEqualTo("VAULT_ACCOUNT_CREATE");
                 assertThat(a.targetId()).isEqualTo(VAULT);
                 assertThat(a.detail()).isEqualTo("template=tpl backing=db1.app associations=2 groups=1");
@@ -454,7 +452,7 @@ class DirectoryStoreTest {
             assertThat(again.account()).isEqualTo(first);
             assertThat(dir.attribute(first.id(), OWNERS)).containsExactly("alice");
             assertThat(auditCount()).isEqualTo(audits);
-            assertThat(store.listAccounts(VAULT)).hasSize(1);
+            assertThat(vault.accounts().listAccounts(VAULT)).hasSize(1);
             assertThat(dir.linkedVaultAccounts(VAULT, LINK, "db1.app")).containsExactly(first);
             assertThat(dir.linkedVaultAccounts(VAULT, LINK, "db1.other")).isEmpty();
         }
@@ -471,17 +469,17 @@ class DirectoryStoreTest {
                             + " 'db1-x-app' is already taken on target 'pam' linked to backing account 'db1.x-app'");
             // same name, different id: a hand-made vault account called "db1-etl" with id "manual"
             backing("db1", "etl");
-            store.upsertAccount("manual", VAULT, "db1-etl", CredentialType.PASSWORD, null);
+            vault.accounts().upsertAccount("manual", VAULT, "db1-etl", CredentialType.PASSWORD, null);
             assertThatThrownBy(() -> create("db1.etl", List.of(), List.of())).isInstanceOf(ConflictException.class)
                     .hasMessage("template 'tpl' names the vault account for backing account 'db1.etl' 'db1-etl', but vault target"
                             + " 'pam' already has an account of that name ('manual')");
-            assertThat(store.listAccounts(VAULT)).extracting(Account::id).containsExactly("db1-x-app", "manual");
+            assertThat(vault.accounts().listAccounts(VAULT)).extracting(Account::id).containsExactly("db1-x-app", "manual");
         }
 
         @Test
         void aUsernameOutsideTheIdAlphabetGivesASanitisedIdAndKeepsTheName() {
             vaultWithTemplate();
-            store.upsertAccount("db1.svc", "db1", "svc$app", CredentialType.PASSWORD, null);
+            vault.accounts().upsertAccount("db1.svc", "db1", "svc$app", CredentialType.PASSWORD, null);
             Account made = create("db1.svc", List.of(), List.of());
             assertThat(made.id()).isEqualTo("db1-svc_app");
             assertThat(made.username()).isEqualTo("db1-svc$app");
@@ -493,7 +491,7 @@ class DirectoryStoreTest {
             dir.createGroupIfMissing(A, USERS, "dba", "DBAs");
             vaultWithTemplate("app");
             dir.ensureVaultTarget(A, "pam2");
-            store.upsertAccount("v.x", "pam2", "x", CredentialType.PASSWORD, null);
+            vault.accounts().upsertAccount("v.x", "pam2", "x", CredentialType.PASSWORD, null);
             int audits = auditCount();
             assertThatThrownBy(() -> dir.createVaultAccountFromTemplate(A, "nope", "db1.app", LINK, OWNERS, GROUPS, List.of(), List.of()))
                     .isInstanceOf(UnknownEntryException.class).hasMessage("unknown template id 'nope' (templateId)");
@@ -517,7 +515,7 @@ class DirectoryStoreTest {
             dir.upsertTemplate(A, new VaultTemplate("tpl", VAULT, "{target}-{username}", Map.of(LINK, List.of("x"))));
             assertThatThrownBy(() -> create("db1.app", List.of(), List.of()))
                     .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("linkAttr 'backing_account' has default values in template 'tpl'");
-            assertThat(store.listAccounts(VAULT)).isEmpty();
+            assertThat(vault.accounts().listAccounts(VAULT)).isEmpty();
             assertThat(auditCount()).isEqualTo(audits + 1); // the template update only
         }
 
@@ -577,7 +575,7 @@ class DirectoryStoreTest {
             assertThat(dir.canUse("alice", "db1-etl")).isTrue();
             assertThat(dir.canUse("bob", "db1-etl")).isFalse();
             assertThat(dir.accessTo("db1-web")).isEmpty();
-            assertThat(store.auditTrail(null, 1).get(0).detail())
+            assertThat(vault.audit().trail(null, 1).get(0).detail())
                     .isEqualTo("associationAttr=owners groupAttr=groups added=4 removed=0 total=4");
         }
 
@@ -611,7 +609,7 @@ class DirectoryStoreTest {
         @Test
         void resyncTouchesOnlyItsVaultTarget() {
             dir.ensureVaultTarget(A, "pam2");
-            store.upsertAccount("other", "pam2", "other", CredentialType.PASSWORD, null);
+            vault.accounts().upsertAccount("other", "pam2", "other", CredentialType.PASSWORD, null);
             dir.addAttributeValue(A, "other", OWNERS, "alice");
             dir.resync(A, "pam2", OWNERS, GROUPS);
             assertThat(dir.resync(A, VAULT, OWNERS, GROUPS).total()).isEqualTo(4);
@@ -625,7 +623,7 @@ class DirectoryStoreTest {
             assertThat(dir.resync(A, VAULT, null, null)).as("nothing known yet: nothing rebuilt")
                     .isEqualTo(new ResyncResult(VAULT, null, null, 0, 0, 0));
             dir.resync(A, VAULT, OWNERS, GROUPS);
-            assertThat(store.findTarget(VAULT).orElseThrow().settings())
+            assertThat(vault.targets().findTarget(VAULT).orElseThrow().settings())
                     .containsEntry(DirectoryStore.SETTING_ASSOCIATION_ATTR, OWNERS).containsEntry(DirectoryStore.SETTING_GROUP_ATTR, GROUPS);
             dir.addMember(A, "dba", "alice");
             assertThat(dir.resync(A, VAULT, OWNERS, null)).isEqualTo(new ResyncResult(VAULT, OWNERS, GROUPS, 1, 0, 5));
@@ -697,7 +695,7 @@ class DirectoryStoreTest {
             assertThat(dir.attribute("db1-app", OWNERS)).containsExactly("bob");
             assertThat(dir.attribute("db1-etl", OWNERS)).containsExactly("bob");
             assertThat(dir.attribute("db1-web", OWNERS)).containsExactly("carol");
-            assertThat(store.auditTrail("db1-etl", 1).get(0)).satisfies(a -> {
+            assertThat(vault.audit().trail("db1-etl", 1).get(0)).satisfies(a -> {
                 assertThat(a.operation()).isEqualTo("ASSOCIATION_TRANSFER");
                 assertThat(a.detail()).isEqualTo("attribute=owners from=alice to=bob");
             });
@@ -706,7 +704,7 @@ class DirectoryStoreTest {
         @Test
         void transferAssociationsStaysOnItsVaultTarget() {
             dir.ensureVaultTarget(A, "pam2");
-            store.upsertAccount("other", "pam2", "other", CredentialType.PASSWORD, null);
+            vault.accounts().upsertAccount("other", "pam2", "other", CredentialType.PASSWORD, null);
             dir.addAttributeValue(A, "other", OWNERS, "alice");
             assertThat(dir.transferAssociations(A, VAULT, OWNERS, "alice", "bob")).isEqualTo(2);
             assertThat(dir.attribute("other", OWNERS)).containsExactly("alice");

@@ -20,14 +20,14 @@ public final class WorkflowBeans {
         registry.bind("jobStore", jobs);
         registry.bind("workflowJobs", workflowJobs);
         registry.bind("perTargetLimiter", new PerTargetLimiter(PerTargetLimiter.DEFAULT_LIMIT, Map.of()));
-        VaultSync vaultSync = new VaultSync(vault.store(), vault.directory(), rotation);
+        VaultSync vaultSync = new VaultSync(vault.credentials(), vault.directory(), rotation);
         registry.bind("vaultSync", vaultSync);
-        registry.bind("massOnboard", new MassOnboard(workflowJobs, vault.store(), vault.directory(), rotation, vaultSync));
+        registry.bind("massOnboard", new MassOnboard(workflowJobs, vault, vault.directory(), rotation, vaultSync));
         registry.bind("massPasswordReset", new MassPasswordReset(workflowJobs, new BatchPlanner(vault.dataSource()),
-                vault.store(), vault.directory()));
+                vault.accounts(), vault.directory()));
         registry.bind("batchResultsStrategy", new BatchResultsStrategy(jobs));
         registry.bind("singleUserOffboard", new SingleUserOffboard(workflowJobs, vault.directory()));
-        registry.bind("apiJobs", new JobApi(vault.store(), vault.directory(), jobs, reports));
+        registry.bind("apiJobs", new JobApi(vault.targets(), vault.directory(), jobs, reports));
         return jobs;
     }
 }
