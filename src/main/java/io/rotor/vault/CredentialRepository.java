@@ -15,6 +15,9 @@ import java.util.Optional;
  * (so a stale worker commits nothing) and writes its audit record in that same transaction through {@link AuditLog}.
  */
 public final class CredentialRepository {
+    /** Where CURRENT waits for a moment while {@link #restorePrevious} swaps it with PREVIOUS; never committed. */
+    private static final String SWAP_SLOT = "SWAP";
+
     private final UnitOfWork work;
     private final AuditLog audit;
     private final VaultCrypto crypto;
@@ -119,10 +122,11 @@ public final class CredentialRepository {
         work.useTransaction(h -> {
             claims.claim(h, lock, AccountStatus.IN_SYNC);
             delete(h, lock.accountId(), Slot.PENDING);
-            h.createUpdate("UPDATE credentials SET slot = CASE slot WHEN 'CURRENT' THEN 'PREVIOUS' ELSE 'CURRENT' END"
-                            + " WHERE account_id = :accountId AND slot IN ('CURRENT', 'PREVIOUS')")
-                    .bind("accountId", lock.accountId())
-                    .execute();
+            // swapped through a parking slot: PostgreSQL checks the primary key row by row, so a one-statement swap
+            // (CASE slot WHEN 'CURRENT' ...) collides on (account_id, slot) there
+            rename(h, lock.accountId(), Slot.CURRENT.name(), SWAP_SLOT);
+            rename(h, lock.accountId(), Slot.PREVIOUS.name(), Slot.CURRENT.name());
+            rename(h, lock.accountId(), SWAP_SLOT, Slot.PREVIOUS.name());
             Long currentVersion = Rows.singleLong(h,
                     "SELECT version FROM credentials WHERE account_id = :id AND slot = 'CURRENT'", lock.accountId());
             claims.claimWithVersion(h, lock, AccountStatus.IN_SYNC, currentVersion == null ? 0 : currentVersion);
@@ -190,15 +194,15 @@ public final class CredentialRepository {
     /** Moves {@code from} into CURRENT, the old CURRENT into PREVIOUS, dropping the old PREVIOUS. */
     private static void shift(Handle h, String accountId, Slot from) {
         delete(h, accountId, Slot.PREVIOUS);
-        rename(h, accountId, Slot.CURRENT, Slot.PREVIOUS);
-        rename(h, accountId, from, Slot.CURRENT);
+        rename(h, accountId, Slot.CURRENT.name(), Slot.PREVIOUS.name());
+        rename(h, accountId, from.name(), Slot.CURRENT.name());
     }
 
-    private static void rename(Handle h, String accountId, Slot from, Slot to) {
+    private static void rename(Handle h, String accountId, String from, String to) {
         h.createUpdate("UPDATE credentials SET slot = :to WHERE account_id = :accountId AND slot = :from")
-                .bind("to", to.name())
+                .bind("to", to)
                 .bind("accountId", accountId)
-                .bind("from", from.name())
+                .bind("from", from)
                 .execute();
     }
 
