@@ -1,7 +1,7 @@
 package io.rotor.api;
 
-import io.rotor.vault.AuditRecord;
 import io.rotor.vault.AuditLog;
+import io.rotor.vault.AuditRecord;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;

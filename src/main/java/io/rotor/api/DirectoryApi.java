@@ -6,14 +6,14 @@ import io.rotor.domain.Target;
 import io.rotor.domain.UserGroup;
 import io.rotor.domain.VaultTemplate;
 import io.rotor.domain.VaultUser;
+import io.rotor.vault.AccountRepository;
 import io.rotor.vault.ConflictException;
 import io.rotor.vault.DirectoryStore;
 import io.rotor.vault.InvalidFieldException;
 import io.rotor.vault.ResyncResult;
+import io.rotor.vault.TargetRepository;
 import io.rotor.vault.UnknownEntryException;
 import io.rotor.vault.VaultAccess;
-import io.rotor.vault.AccountRepository;
-import io.rotor.vault.TargetRepository;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -8,11 +8,11 @@ import io.rotor.config.InventoryLoader;
 import io.rotor.domain.Account;
 import io.rotor.domain.PasswordPolicy;
 import io.rotor.domain.Target;
-import io.rotor.vault.AuditRecord;
-import io.rotor.vault.Vault;
 import io.rotor.vault.AccountRepository;
-import io.rotor.vault.TargetRepository;
+import io.rotor.vault.AuditRecord;
 import io.rotor.vault.PolicyRepository;
+import io.rotor.vault.TargetRepository;
+import io.rotor.vault.Vault;
 
 import java.util.HashMap;
 import java.util.HashSet;

@@ -7,13 +7,13 @@ import io.rotor.domain.SecretRules;
 import io.rotor.domain.Slot;
 import io.rotor.domain.Target;
 import io.rotor.vault.AccountLock;
-import io.rotor.vault.AuditRecord;
-import io.rotor.vault.VaultException;
-import io.rotor.vault.Vault;
-import io.rotor.vault.CredentialRepository;
 import io.rotor.vault.AccountRepository;
-import io.rotor.vault.TargetRepository;
+import io.rotor.vault.AuditRecord;
+import io.rotor.vault.CredentialRepository;
 import io.rotor.vault.PolicyRepository;
+import io.rotor.vault.TargetRepository;
+import io.rotor.vault.Vault;
+import io.rotor.vault.VaultException;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -3,8 +3,8 @@ package io.rotor.schedule;
 import io.rotor.config.Inventory;
 import io.rotor.domain.RotationSchedule;
 import io.rotor.vault.AccountRepository;
-import io.rotor.vault.PolicyRepository;
 import io.rotor.vault.AccountRepository.ScheduleCandidate;
+import io.rotor.vault.PolicyRepository;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
@@ -36,7 +36,8 @@ public class RotationDue {
      * @param defaultSchedule the schedule of accounts whose effective policy is {@code default} and not stored
      *                        in the vault (from {@code rotor.schedules.default-interval}); {@link RotationSchedule#none()} for none
      */
-    public RotationDue(AccountRepository accounts, PolicyRepository policies, ZoneId zone, RotationSchedule defaultSchedule, Clock clock) {
+    public RotationDue(AccountRepository accounts, PolicyRepository policies, ZoneId zone, RotationSchedule defaultSchedule,
+                       Clock clock) {
         this.accounts = accounts;
         this.policies = policies;
         this.zone = zone;

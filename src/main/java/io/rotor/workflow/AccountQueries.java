@@ -2,9 +2,9 @@ package io.rotor.workflow;
 
 import io.rotor.domain.Account;
 import io.rotor.domain.Target;
-import io.rotor.vault.VaultException;
 import io.rotor.vault.AccountRepository;
 import io.rotor.vault.TargetRepository;
+import io.rotor.vault.VaultException;
 
 import java.util.List;
 

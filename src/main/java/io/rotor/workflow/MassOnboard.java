@@ -7,14 +7,14 @@ import io.rotor.domain.Target;
 import io.rotor.domain.UsernameRules;
 import io.rotor.domain.VaultTemplate;
 import io.rotor.vault.AccountLink;
+import io.rotor.vault.AccountRepository;
 import io.rotor.vault.AuditRecord;
+import io.rotor.vault.CredentialRepository;
 import io.rotor.vault.DirectoryStore;
 import io.rotor.vault.ResyncResult;
-import io.rotor.vault.VaultAccountCreation;
-import io.rotor.vault.Vault;
-import io.rotor.vault.CredentialRepository;
-import io.rotor.vault.AccountRepository;
 import io.rotor.vault.TargetRepository;
+import io.rotor.vault.Vault;
+import io.rotor.vault.VaultAccountCreation;
 import io.rotor.workflow.OperationResult.Outcome;
 import org.apache.camel.Header;
 

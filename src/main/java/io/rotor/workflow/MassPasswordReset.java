@@ -1,9 +1,9 @@
 package io.rotor.workflow;
 
 import io.rotor.domain.Account;
+import io.rotor.vault.AccountRepository;
 import io.rotor.vault.DirectoryStore;
 import io.rotor.vault.UnknownAccountException;
-import io.rotor.vault.AccountRepository;
 import org.apache.camel.Header;
 
 import java.time.Instant;
@@ -29,7 +29,8 @@ public class MassPasswordReset {
     private final AccountRepository accounts;
     private final DirectoryStore directory;
 
-    public MassPasswordReset(WorkflowJobs workflowJobs, BatchPlanner planner, AccountRepository accounts, DirectoryStore directory) {
+    public MassPasswordReset(WorkflowJobs workflowJobs, BatchPlanner planner, AccountRepository accounts,
+                             DirectoryStore directory) {
         this.workflowJobs = workflowJobs;
         this.planner = planner;
         this.accounts = accounts;

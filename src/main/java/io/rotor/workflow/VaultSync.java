@@ -2,9 +2,9 @@ package io.rotor.workflow;
 
 import io.rotor.domain.Account;
 import io.rotor.domain.Slot;
+import io.rotor.vault.CredentialRepository;
 import io.rotor.vault.DirectoryStore;
 import io.rotor.vault.StoredCredential;
-import io.rotor.vault.CredentialRepository;
 import io.rotor.workflow.OperationResult.Outcome;
 
 import java.util.ArrayList;
