@@ -70,16 +70,16 @@ public final class RotorRuntime implements AutoCloseable {
         this.connectors = connectors;
         this.metrics = metrics;
         this.inventorySummary = inventorySummary;
-        this.rotation = new RotationService(vault.store(), connectors, new PasswordGenerator(), metrics,
+        this.rotation = new RotationService(vault, connectors, new PasswordGenerator(), metrics,
                 Duration.ofSeconds(settings.getInt("rotor.rotation.lock-lifetime-seconds", 300)),
                 settings.getInt("rotor.rotation.max-attempts", 3));
-        this.recovery = new RecoveryService(vault.store(), rotation);
+        this.recovery = new RecoveryService(vault.accounts(), rotation);
         this.auth = new AuthStore(vault.tokens());
         this.changers = new io.rotor.connector.ssh.ChangerCatalog(vault.changers());
         this.jobs = new JobStore(vault.jobs(), vault.jobResults());
         this.reports = new JobReportWriter(jobs, settings.dataDir());
         this.workflowJobs = new WorkflowJobs(jobs, reports);
-        this.rotationDue = new RotationDue(vault.store(), scheduleZone(settings), defaultSchedule(settings),
+        this.rotationDue = new RotationDue(vault.accounts(), vault.policies(), scheduleZone(settings), defaultSchedule(settings),
                 java.time.Clock.systemUTC());
     }
 
@@ -111,7 +111,7 @@ public final class RotorRuntime implements AutoCloseable {
         Vault vault = Vault.open(settings.vaultUrl(), settings.vaultUsername(), environment.get("ROTOR_VAULT_PASSWORD"),
                 settings.dataDir(), masterKey, settings.getInt("rotor.vault.pool-size", 10));
         try {
-            InventoryApplier.Summary summary = new InventoryApplier(vault.store(), environment).apply(inventory);
+            InventoryApplier.Summary summary = new InventoryApplier(vault, environment).apply(inventory);
             bootstrapAdminToken(new AuthStore(vault.tokens()), environment.get(ADMIN_TOKEN_ENV));
             ConnectorRegistry connectors = new ConnectorRegistry();
             return new RotorRuntime(settings, vault, connectors, new RotorMetrics(), summary);
@@ -140,7 +140,7 @@ public final class RotorRuntime implements AutoCloseable {
         HealthCheckRegistry health = HealthCheckRegistry.get(camelContext);
         if (health != null) {
             health.register(new VaultHealthCheck(vault.probe()));
-            vault.store().listTargets().stream().filter(t -> !VaultModel.isVaultView(t.type()))
+            vault.targets().listTargets().stream().filter(t -> !VaultModel.isVaultView(t.type()))
                     .forEach(t -> health.register(new TargetHealthCheck(t)));
         }
     }
@@ -161,36 +161,34 @@ public final class RotorRuntime implements AutoCloseable {
 
     /** The beans the routes refer to by name. */
     public Map<String, Object> beans() {
-        VaultSync vaultSync = new VaultSync(vault.store(), vault.attributes(), rotation);
-        io.rotor.api.DirectoryApi directoryApi = new io.rotor.api.DirectoryApi(vault.store(), vault.users(), vault.groups(),
-                vault.attributes(), vault.access(), vault.templates());
+        VaultSync vaultSync = new VaultSync(vault.credentials(), vault.attributes(), rotation);
+        io.rotor.api.DirectoryApi directoryApi = new io.rotor.api.DirectoryApi(vault.accounts(), vault.targets(),
+                vault.users(), vault.groups(), vault.attributes(), vault.access(), vault.templates());
         return Map.ofEntries(
                 Map.entry("rotationDue", rotationDue),
                 Map.entry("rotationService", rotation),
                 Map.entry("recoveryService", recovery),
-                Map.entry("accountQueries", new AccountQueries(vault.store())),
+                Map.entry("accountQueries", new AccountQueries(vault.accounts(), vault.targets())),
                 Map.entry("failureResults", new FailureResults(metrics)),
                 Map.entry("tallies", new Tallies()),
                 Map.entry("rotorMetrics", metrics),
-                Map.entry("vaultStore", vault.store()),
-                Map.entry("apiAuthenticator", new Authenticator(auth, vault.store())),
-                Map.entry("apiInventory", new InventoryApi(vault.store(), directoryApi)),
+                Map.entry("apiAuthenticator", new Authenticator(auth, vault.audit())),
+                Map.entry("apiInventory", new InventoryApi(vault, directoryApi)),
                 Map.entry("apiDirectory", directoryApi),
-                Map.entry("apiAccounts", new AccountApi(vault.store())),
+                Map.entry("apiAccounts", new AccountApi(vault)),
                 Map.entry(io.rotor.connector.ssh.ChangerCatalog.BEAN, changers),
-                Map.entry("apiPasswordChangers", new io.rotor.api.PasswordChangerApi(changers, vault.store())),
+                Map.entry("apiPasswordChangers", new io.rotor.api.PasswordChangerApi(changers, vault.accounts(), vault.targets())),
                 Map.entry("jobStore", jobs),
                 Map.entry("workflowJobs", workflowJobs),
                 Map.entry("batchResultsStrategy", new BatchResultsStrategy(jobs)),
                 Map.entry("perTargetLimiter", PerTargetLimiter.fromProperties(settings.asProperties())),
                 Map.entry("vaultSync", vaultSync),
-                Map.entry("massOnboard", new MassOnboard(workflowJobs, vault.store(), vault.groups(), vault.attributes(),
-                        vault.access(), vault.templates(), rotation, vaultSync)),
+                Map.entry("massOnboard", new MassOnboard(workflowJobs, vault, rotation, vaultSync)),
                 Map.entry("massPasswordReset", new MassPasswordReset(workflowJobs,
-                        new BatchPlanner(vault.jobs()), vault.store(), vault.attributes())),
+                        new BatchPlanner(vault.jobs()), vault.accounts(), vault.attributes())),
                 Map.entry("singleUserOffboard", new SingleUserOffboard(workflowJobs, vault.groups(), vault.attributes(),
                         vault.access())),
-                Map.entry("apiJobs", new JobApi(vault.store(), vault.users(), vault.templates(), jobs, reports)));
+                Map.entry("apiJobs", new JobApi(vault.targets(), vault.users(), vault.templates(), jobs, reports)));
     }
 
     public RotorSettings settings() {

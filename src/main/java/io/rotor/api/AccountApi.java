@@ -9,9 +9,12 @@ import io.rotor.domain.Role;
 import io.rotor.domain.Secret;
 import io.rotor.domain.SecretRules;
 import io.rotor.domain.Slot;
+import io.rotor.vault.AccountRepository;
+import io.rotor.vault.AuditLog;
 import io.rotor.vault.AuditRecord;
+import io.rotor.vault.CredentialRepository;
 import io.rotor.vault.StoredCredential;
-import io.rotor.vault.VaultStore;
+import io.rotor.vault.Vault;
 import io.rotor.workflow.OperationResult;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -34,10 +37,14 @@ public class AccountApi {
     public static final int DEFAULT_AUDIT_LIMIT = 100;
     public static final int MAX_AUDIT_LIMIT = 1000;
 
-    private final VaultStore vault;
+    private final CredentialRepository credentials;
+    private final AccountRepository accounts;
+    private final AuditLog audit;
 
-    public AccountApi(VaultStore vault) {
-        this.vault = vault;
+    public AccountApi(Vault vault) {
+        this.credentials = vault.credentials();
+        this.accounts = vault.accounts();
+        this.audit = vault.audit();
     }
 
     static Principal principal(Exchange exchange) {
@@ -56,9 +63,9 @@ public class AccountApi {
         Message in = exchange.getIn();
         String id = InventoryApi.checkPathId(in.getHeader("id", String.class));
         Principal principal = principal(exchange);
-        Account account = vault.findAccount(id).orElseThrow(() -> InventoryApi.unknown("account", id));
+        Account account = accounts.findAccount(id).orElseThrow(() -> InventoryApi.unknown("account", id));
         if (changesCredential) {
-            Optional<String> holder = vault.checkedOutBy(account.id());
+            Optional<String> holder = accounts.checkedOutBy(account.id());
             if (holder.isPresent() && !holder.get().equals(principal.actor())) {
                 throw ApiException.conflict("CHECKED_OUT", "account '" + id + "' is checked out by " + holder.get()
                         + "; it changes only after checkin");
@@ -206,19 +213,19 @@ public class AccountApi {
     public void checkout(Exchange exchange) {
         String id = InventoryApi.checkPathId(exchange.getIn().getHeader("id", String.class));
         Principal principal = principal(exchange);
-        Account account = vault.findAccount(id).orElseThrow(() -> InventoryApi.unknown("account", id));
-        vault.checkOut(id, principal.actor(), AuditRecord.of(principal.actor(), "REVEAL", id, account.targetId(), null,
+        Account account = accounts.findAccount(id).orElseThrow(() -> InventoryApi.unknown("account", id));
+        accounts.checkOut(id, principal.actor(), AuditRecord.of(principal.actor(), "REVEAL", id, account.targetId(), null,
                 "SUCCEEDED", "CURRENT credential checked out for exclusive use via the API"));
         Optional<StoredCredential> current;
         try {
-            current = vault.read(id, Slot.CURRENT);
+            current = credentials.read(id, Slot.CURRENT);
         } catch (RuntimeException e) {
-            vault.checkIn(id, principal.actor(), true, AuditRecord.of(principal.actor(), "CHECKIN", id, account.targetId(),
+            accounts.checkIn(id, principal.actor(), true, AuditRecord.of(principal.actor(), "CHECKIN", id, account.targetId(),
                     null, "FAILED", "checkout undone: the CURRENT credential could not be read"));
             throw e;
         }
         if (current.isEmpty()) {
-            vault.checkIn(id, principal.actor(), true, AuditRecord.of(principal.actor(), "CHECKIN", id, account.targetId(),
+            accounts.checkIn(id, principal.actor(), true, AuditRecord.of(principal.actor(), "CHECKIN", id, account.targetId(),
                     null, "FAILED", "checkout undone: no CURRENT credential"));
             throw ApiException.conflict("NO_CREDENTIAL", "account '" + id + "' has no CURRENT credential to check out");
         }
@@ -252,8 +259,8 @@ public class AccountApi {
     public void checkin(Exchange exchange) {
         String id = InventoryApi.checkPathId(exchange.getIn().getHeader("id", String.class));
         Principal principal = principal(exchange);
-        Account account = vault.findAccount(id).orElseThrow(() -> InventoryApi.unknown("account", id));
-        vault.checkIn(id, principal.actor(), principal.role() == Role.ADMIN, AuditRecord.of(principal.actor(),
+        Account account = accounts.findAccount(id).orElseThrow(() -> InventoryApi.unknown("account", id));
+        accounts.checkIn(id, principal.actor(), principal.role() == Role.ADMIN, AuditRecord.of(principal.actor(),
                 "CHECKIN", id, account.targetId(), null, "SUCCEEDED", "released via the API; a rotation follows"));
         prepare(exchange, false);
     }
@@ -278,7 +285,7 @@ public class AccountApi {
                         + MAX_AUDIT_LIMIT);
             }
         }
-        return vault.auditTrail(account, limit).stream().map(Views.AuditView::of).toList();
+        return audit.trail(account, limit).stream().map(Views.AuditView::of).toList();
     }
 
     private static String printable(String text) {

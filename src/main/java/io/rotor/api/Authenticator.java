@@ -3,8 +3,8 @@ package io.rotor.api;
 import io.rotor.domain.Role;
 import io.rotor.domain.ServiceAccount;
 import io.rotor.domain.TokenInfo;
+import io.rotor.vault.AuditLog;
 import io.rotor.vault.AuditRecord;
-import io.rotor.vault.VaultStore;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -39,14 +39,14 @@ public class Authenticator {
     private static final int CACHE_LIMIT = 1024;
 
     private final AuthStore store;
-    private final VaultStore vault;
+    private final AuditLog audit;
     private final String decoy = Credentials.decoyHash();
     private final byte[] cacheKey = new byte[32];
     private final Map<String, String> verified = new ConcurrentHashMap<>();
 
-    public Authenticator(AuthStore store, VaultStore vault) {
+    public Authenticator(AuthStore store, AuditLog audit) {
         this.store = store;
-        this.vault = vault;
+        this.audit = audit;
         new SecureRandom().nextBytes(cacheKey);
     }
 
@@ -166,7 +166,7 @@ public class Authenticator {
 
     private void audit(String actor, String operation, String outcome, String detail) {
         try {
-            vault.audit(AuditRecord.of(actor, operation, null, null, null, outcome, detail));
+            audit.record(AuditRecord.of(actor, operation, null, null, null, outcome, detail));
         } catch (RuntimeException e) {
             throw new ApiException(503, "AUDIT_UNAVAILABLE", "the audit trail cannot be written; the request was refused");
         }

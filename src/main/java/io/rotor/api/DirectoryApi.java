@@ -9,17 +9,18 @@ import io.rotor.domain.VaultUser;
 import io.rotor.domain.Ids;
 import io.rotor.schema.SchemaValidator.Mode;
 import io.rotor.vault.AccessRepository;
+import io.rotor.vault.AccountRepository;
 import io.rotor.vault.AttributeRepository;
 import io.rotor.vault.ConflictException;
 import io.rotor.vault.GroupRepository;
 import io.rotor.vault.InvalidFieldException;
 import io.rotor.vault.ResyncResult;
+import io.rotor.vault.TargetRepository;
 import io.rotor.vault.TemplateRepository;
 import io.rotor.vault.UnknownEntryException;
 import io.rotor.vault.UserRepository;
 import io.rotor.vault.VaultAccess;
 import io.rotor.vault.VaultModel;
-import io.rotor.vault.VaultStore;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,16 +45,18 @@ import java.util.regex.Pattern;
 public class DirectoryApi {
     static final Pattern ID = Ids.ID_PATTERN;
 
-    private final VaultStore vault;
+    private final AccountRepository accounts;
+    private final TargetRepository targets;
     private final UserRepository users;
     private final GroupRepository groups;
     private final AttributeRepository attributes;
     private final AccessRepository access;
     private final TemplateRepository templates;
 
-    public DirectoryApi(VaultStore vault, UserRepository users, GroupRepository groups, AttributeRepository attributes,
-                        AccessRepository access, TemplateRepository templates) {
-        this.vault = vault;
+    public DirectoryApi(AccountRepository accounts, TargetRepository targets, UserRepository users, GroupRepository groups,
+                        AttributeRepository attributes, AccessRepository access, TemplateRepository templates) {
+        this.accounts = accounts;
+        this.targets = targets;
         this.users = users;
         this.groups = groups;
         this.attributes = attributes;
@@ -123,7 +126,7 @@ public class DirectoryApi {
             throw ApiException.badRequest("INVALID_FIELD", "field 'type': must be '" + VaultModel.VAULT_TARGET_TYPE
                     + "' or '" + VaultModel.USER_TARGET_TYPE + "' here");
         }
-        if (vault.findTarget(id).isPresent()) {
+        if (targets.findTarget(id).isPresent()) {
             throw exists("target", id);
         }
         boolean created = type.equals(VaultModel.VAULT_TARGET_TYPE)
@@ -131,7 +134,7 @@ public class DirectoryApi {
         if (!created) {
             throw exists("target", id);
         }
-        return Views.TargetView.of(vault.findTarget(id).orElseThrow());
+        return Views.TargetView.of(targets.findTarget(id).orElseThrow());
     }
 
     /** Whether a {@code POST /targets} body declares a vault view (its {@code type} is vault or vault-users). */
@@ -328,7 +331,7 @@ public class DirectoryApi {
             throw ApiException.badRequest("INVALID_FIELD", "field 'namePattern': " + problem);
         });
         Map<String, List<String>> attributes = b.attributes("attributes");
-        Optional<Target> target = vault.findTarget(vaultTarget);
+        Optional<Target> target = targets.findTarget(vaultTarget);
         if (target.isEmpty() || !VaultModel.VAULT_TARGET_TYPE.equals(target.get().type())) {
             throw ApiException.notFound("field 'vaultTarget': " + (target.isEmpty() ? "unknown vault target id '" + vaultTarget + "'"
                     : "'" + vaultTarget + "' is a target of type '" + target.get().type() + "', not a vault target (type '"
@@ -380,7 +383,7 @@ public class DirectoryApi {
                 throw ApiException.badRequest("INVALID_FIELD", "field 'groupAttribute': must differ from associationAttribute");
             }
         }
-        Optional<Target> target = vault.findTarget(vaultTarget);
+        Optional<Target> target = targets.findTarget(vaultTarget);
         if (target.isEmpty() || !VaultModel.VAULT_TARGET_TYPE.equals(target.get().type())) {
             throw ApiException.notFound(target.isEmpty() ? "unknown vault target id '" + vaultTarget + "'"
                     : "'" + vaultTarget + "' is a target of type '" + target.get().type() + "', not a vault target");
@@ -420,7 +423,7 @@ public class DirectoryApi {
     // ---------------------------------------------------------------- helpers
 
     private List<String> viewTargets(String type) {
-        return vault.listTargets().stream().filter(t -> type.equals(t.type())).map(Target::id).sorted().toList();
+        return targets.listTargets().stream().filter(t -> type.equals(t.type())).map(Target::id).sorted().toList();
     }
 
     /** 404 naming the field when the id is not a vault user target; a malformed query parameter is a 400. */
@@ -430,7 +433,7 @@ public class DirectoryApi {
             throw parameter ? ApiException.badRequest("INVALID_PARAMETER", what + ": must match " + Ids.ID_REGEX)
                     : invalidId("userTarget");
         }
-        Optional<Target> target = vault.findTarget(id);
+        Optional<Target> target = targets.findTarget(id);
         if (target.isEmpty()) {
             throw ApiException.notFound(what + ": unknown vault user target id '" + id + "'");
         }
@@ -453,7 +456,7 @@ public class DirectoryApi {
     }
 
     private String account(String id) {
-        vault.findAccount(pathId(id)).orElseThrow(() -> unknown("account", id));
+        accounts.findAccount(pathId(id)).orElseThrow(() -> unknown("account", id));
         return id;
     }
 

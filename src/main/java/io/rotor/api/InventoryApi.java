@@ -8,8 +8,11 @@ import io.rotor.config.InventoryLoader;
 import io.rotor.domain.Account;
 import io.rotor.domain.PasswordPolicy;
 import io.rotor.domain.Target;
+import io.rotor.vault.AccountRepository;
 import io.rotor.vault.AuditRecord;
-import io.rotor.vault.VaultStore;
+import io.rotor.vault.PolicyRepository;
+import io.rotor.vault.TargetRepository;
+import io.rotor.vault.Vault;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,53 +34,57 @@ public class InventoryApi {
     /** The inventory file's id rule, for path parameters. */
     static final Pattern ID = io.rotor.domain.Ids.ID_PATTERN;
 
-    private final VaultStore vault;
+    private final AccountRepository accounts;
+    private final TargetRepository targets;
+    private final PolicyRepository policies;
     /** For the vault's own views (types vault, vault-users); null: such targets are refused like unknown types. */
     private final DirectoryApi viewTargets;
 
-    public InventoryApi(VaultStore vault) {
+    public InventoryApi(Vault vault) {
         this(vault, null);
     }
 
-    public InventoryApi(VaultStore vault, DirectoryApi viewTargets) {
-        this.vault = vault;
+    public InventoryApi(Vault vault, DirectoryApi viewTargets) {
+        this.accounts = vault.accounts();
+        this.targets = vault.targets();
+        this.policies = vault.policies();
         this.viewTargets = viewTargets;
     }
 
     // ---------------------------------------------------------------- policies
 
     public List<Views.PolicyView> listPolicies() {
-        Map<String, io.rotor.domain.RotationSchedule> schedules = vault.rotationSchedules();
-        return vault.listPolicies().stream().map(p -> Views.PolicyView.of(p, schedules.get(p.id()))).toList();
+        Map<String, io.rotor.domain.RotationSchedule> schedules = policies.rotationSchedules();
+        return policies.listPolicies().stream().map(p -> Views.PolicyView.of(p, schedules.get(p.id()))).toList();
     }
 
     public Views.PolicyView getPolicy(String id) {
-        PasswordPolicy policy = vault.findPolicy(checkPathId(id)).orElseThrow(() -> unknown("policy", id));
-        return Views.PolicyView.of(policy, vault.rotationSchedules().get(policy.id()));
+        PasswordPolicy policy = policies.findPolicy(checkPathId(id)).orElseThrow(() -> unknown("policy", id));
+        return Views.PolicyView.of(policy, policies.rotationSchedules().get(policy.id()));
     }
 
     public Views.PolicyView createPolicy(JsonNode body, Principal by) {
         InventoryLoader.ScheduledPolicy checked = checked(() -> InventoryLoader.checkPolicyWithSchedule(body));
         PasswordPolicy policy = checked.policy();
-        if (vault.findPolicy(policy.id()).isPresent()) {
+        if (policies.findPolicy(policy.id()).isPresent()) {
             throw exists("policy", policy.id());
         }
-        vault.upsertPolicy(policy, audit(by, "POLICY_CREATE", null, null, "policy '" + policy.id() + "'"));
-        vault.setRotationSchedule(policy.id(), checked.schedule());
+        policies.upsertPolicy(policy, audit(by, "POLICY_CREATE", null, null, "policy '" + policy.id() + "'"));
+        policies.setRotationSchedule(policy.id(), checked.schedule());
         return Views.PolicyView.of(policy, checked.schedule());
     }
 
     public Views.PolicyView updatePolicy(String id, JsonNode body, Principal by) {
-        vault.findPolicy(checkPathId(id)).orElseThrow(() -> unknown("policy", id));
+        policies.findPolicy(checkPathId(id)).orElseThrow(() -> unknown("policy", id));
         InventoryLoader.ScheduledPolicy checked = checked(() -> InventoryLoader.checkPolicyWithSchedule(withPathId(body, id)));
         PasswordPolicy policy = checked.policy();
-        vault.upsertPolicy(policy, audit(by, "POLICY_UPDATE", null, null, "policy '" + id + "'"));
-        vault.setRotationSchedule(policy.id(), checked.schedule());
+        policies.upsertPolicy(policy, audit(by, "POLICY_UPDATE", null, null, "policy '" + id + "'"));
+        policies.setRotationSchedule(policy.id(), checked.schedule());
         return Views.PolicyView.of(policy, checked.schedule());
     }
 
     public void deletePolicy(String id, Principal by) {
-        if (!vault.deletePolicy(checkPathId(id), audit(by, "POLICY_DELETE", null, null, "policy '" + id + "'"))) {
+        if (!policies.deletePolicy(checkPathId(id), audit(by, "POLICY_DELETE", null, null, "policy '" + id + "'"))) {
             throw unknown("policy", id);
         }
     }
@@ -85,11 +92,11 @@ public class InventoryApi {
     // ---------------------------------------------------------------- targets
 
     public List<Views.TargetView> listTargets() {
-        return vault.listTargets().stream().map(Views.TargetView::of).toList();
+        return targets.listTargets().stream().map(Views.TargetView::of).toList();
     }
 
     public Views.TargetView getTarget(String id) {
-        return Views.TargetView.of(vault.findTarget(checkPathId(id)).orElseThrow(() -> unknown("target", id)));
+        return Views.TargetView.of(targets.findTarget(checkPathId(id)).orElseThrow(() -> unknown("target", id)));
     }
 
     public Views.TargetView createTarget(JsonNode body, Principal by) {
@@ -97,30 +104,30 @@ public class InventoryApi {
             return viewTargets.createViewTarget(body, by);
         }
         Target target = checked(() -> InventoryLoader.checkTarget(body, policyIds(), accountTargets()));
-        if (vault.findTarget(target.id()).isPresent()) {
+        if (targets.findTarget(target.id()).isPresent()) {
             throw exists("target", target.id());
         }
-        vault.upsertTarget(target, audit(by, "TARGET_CREATE", null, target.id(), "target '" + target.id() + "'"));
+        targets.upsertTarget(target, audit(by, "TARGET_CREATE", null, target.id(), "target '" + target.id() + "'"));
         return Views.TargetView.of(target);
     }
 
     public Views.TargetView updateTarget(String id, JsonNode body, Principal by) {
-        Target old = vault.findTarget(checkPathId(id)).orElseThrow(() -> unknown("target", id));
+        Target old = targets.findTarget(checkPathId(id)).orElseThrow(() -> unknown("target", id));
         if (io.rotor.vault.VaultModel.isVaultView(old.type()) || DirectoryApi.declaresViewTarget(body)) {
             throw ApiException.badRequest("INVALID_FIELD", "field 'type': a target of type 'vault' or 'vault-users' is a"
                     + " view onto the vault with nothing to change; it is neither replaced nor made from another type");
         }
         Target target = checked(() -> InventoryLoader.checkTarget(withPathId(body, id), policyIds(), accountTargets()));
-        if (!target.type().equals(old.type()) && !vault.listAccounts(id).isEmpty()) {
+        if (!target.type().equals(old.type()) && !accounts.listAccounts(id).isEmpty()) {
             throw ApiException.badRequest("INVALID_FIELD", "field 'type': cannot be changed while the target has"
                     + " accounts (their usernames were checked for type '" + old.type() + "')");
         }
-        vault.upsertTarget(target, audit(by, "TARGET_UPDATE", null, id, "target '" + id + "'"));
+        targets.upsertTarget(target, audit(by, "TARGET_UPDATE", null, id, "target '" + id + "'"));
         return Views.TargetView.of(target);
     }
 
     public void deleteTarget(String id, Principal by) {
-        if (!vault.deleteTarget(checkPathId(id), audit(by, "TARGET_DELETE", null, id, "target '" + id + "'"))) {
+        if (!targets.deleteTarget(checkPathId(id), audit(by, "TARGET_DELETE", null, id, "target '" + id + "'"))) {
             throw unknown("target", id);
         }
     }
@@ -128,31 +135,31 @@ public class InventoryApi {
     // ---------------------------------------------------------------- accounts
 
     public List<Views.AccountView> listAccounts(String targetId) {
-        if (targetId != null && vault.findTarget(checkParameter("target", targetId)).isEmpty()) {
+        if (targetId != null && targets.findTarget(checkParameter("target", targetId)).isEmpty()) {
             throw unknown("target", targetId);
         }
-        Map<String, String> held = vault.checkouts();
-        return vault.listAccounts(targetId).stream().map(a -> Views.AccountView.of(a, held.get(a.id()))).toList();
+        Map<String, String> held = accounts.checkouts();
+        return accounts.listAccounts(targetId).stream().map(a -> Views.AccountView.of(a, held.get(a.id()))).toList();
     }
 
     public Views.AccountView getAccount(String id) {
-        Account account = vault.findAccount(checkPathId(id)).orElseThrow(() -> unknown("account", id));
-        return Views.AccountView.of(account, vault.checkedOutBy(id).orElse(null));
+        Account account = accounts.findAccount(checkPathId(id)).orElseThrow(() -> unknown("account", id));
+        return Views.AccountView.of(account, accounts.checkedOutBy(id).orElse(null));
     }
 
     public Views.AccountView createAccount(JsonNode body, Principal by) {
         AccountSpec spec = checkedAccount(body);
-        if (vault.findAccount(spec.id()).isPresent()) {
+        if (accounts.findAccount(spec.id()).isPresent()) {
             throw exists("account", spec.id());
         }
         checkUsernameFree(spec);
-        vault.upsertAccount(spec.id(), spec.targetId(), spec.username(), spec.credentialType(), spec.policyId(),
+        accounts.upsertAccount(spec.id(), spec.targetId(), spec.username(), spec.credentialType(), spec.policyId(),
                 audit(by, "ACCOUNT_CREATE", spec.id(), spec.targetId(), "account '" + spec.id() + "'"));
         return getAccount(spec.id());
     }
 
     public Views.AccountView updateAccount(String id, JsonNode body, Principal by) {
-        Account old = vault.findAccount(checkPathId(id)).orElseThrow(() -> unknown("account", id));
+        Account old = accounts.findAccount(checkPathId(id)).orElseThrow(() -> unknown("account", id));
         AccountSpec spec = checkedAccount(withPathId(body, id));
         if (!spec.targetId().equals(old.targetId())) {
             throw ApiException.badRequest("INVALID_FIELD", "field 'target': cannot be changed (the stored credentials"
@@ -162,14 +169,14 @@ public class InventoryApi {
             throw ApiException.badRequest("INVALID_FIELD", "field 'username': cannot be changed (the stored credentials"
                     + " belong to the old login); delete the account and create it again");
         }
-        vault.upsertAccount(id, spec.targetId(), spec.username(), spec.credentialType(), spec.policyId(),
+        accounts.upsertAccount(id, spec.targetId(), spec.username(), spec.credentialType(), spec.policyId(),
                 audit(by, "ACCOUNT_UPDATE", id, spec.targetId(), "account '" + id + "'"));
         return getAccount(id);
     }
 
     public void deleteAccount(String id, Principal by) {
-        Optional<Account> account = vault.findAccount(checkPathId(id));
-        if (account.isEmpty() || !vault.deleteAccount(id, audit(by, "ACCOUNT_DELETE", id, account.get().targetId(),
+        Optional<Account> account = accounts.findAccount(checkPathId(id));
+        if (account.isEmpty() || !accounts.deleteAccount(id, audit(by, "ACCOUNT_DELETE", id, account.get().targetId(),
                 "account '" + id + "' and its stored credentials"))) {
             throw unknown("account", id);
         }
@@ -181,12 +188,12 @@ public class InventoryApi {
                     + " an environment variable of the server); set the first credential with POST /api/v1/accounts/{id}/set");
         }
         Map<String, String> targetTypes = new HashMap<>();
-        vault.listTargets().forEach(t -> targetTypes.put(t.id(), t.type()));
+        targets.listTargets().forEach(t -> targetTypes.put(t.id(), t.type()));
         return checked(() -> InventoryLoader.checkAccount(body, policyIds(), targetTypes));
     }
 
     private void checkUsernameFree(AccountSpec spec) {
-        for (Account other : vault.listAccounts(spec.targetId())) {
+        for (Account other : accounts.listAccounts(spec.targetId())) {
             if (other.username().equals(spec.username()) && !other.id().equals(spec.id())) {
                 throw ApiException.conflict("ALREADY_EXISTS", "field 'username': is already declared on target '"
                         + spec.targetId() + "' by account '" + other.id() + "'");
@@ -198,7 +205,7 @@ public class InventoryApi {
 
     private Set<String> policyIds() {
         Set<String> ids = new HashSet<>();
-        vault.listPolicies().forEach(p -> ids.add(p.id()));
+        policies.listPolicies().forEach(p -> ids.add(p.id()));
         // as in the file: "default" is the built-in policy unless one is stored under that id
         ids.add(io.rotor.config.Inventory.DEFAULT_POLICY_ID);
         return ids;
@@ -206,7 +213,7 @@ public class InventoryApi {
 
     private Map<String, String> accountTargets() {
         Map<String, String> map = new HashMap<>();
-        vault.listAccounts(null).forEach(a -> map.put(a.id(), a.targetId()));
+        accounts.listAccounts(null).forEach(a -> map.put(a.id(), a.targetId()));
         return map;
     }
 

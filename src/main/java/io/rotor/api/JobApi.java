@@ -8,10 +8,10 @@ import io.rotor.domain.JobStep;
 import io.rotor.domain.NewJob;
 import io.rotor.domain.Target;
 import io.rotor.domain.UnknownJobException;
+import io.rotor.vault.TargetRepository;
 import io.rotor.vault.TemplateRepository;
 import io.rotor.vault.UserRepository;
 import io.rotor.vault.VaultModel;
-import io.rotor.vault.VaultStore;
 import io.rotor.workflow.BatchPlanner;
 import io.rotor.workflow.JobStore;
 import io.rotor.workflow.MassPasswordReset;
@@ -41,15 +41,15 @@ public class JobApi {
     private static final Set<String> MPR_FIELDS = Set.of("target", "vaultTarget", "vaultLinkAttribute", "batchSize",
             "report", "dryRun");
 
-    private final VaultStore store;
+    private final TargetRepository targets;
     private final UserRepository vaultUsers;
     private final TemplateRepository templates;
     private final JobStore jobs;
     private final JobReportWriter reports;
 
-    public JobApi(VaultStore store, UserRepository vaultUsers, TemplateRepository templates, JobStore jobs,
+    public JobApi(TargetRepository targets, UserRepository vaultUsers, TemplateRepository templates, JobStore jobs,
                   JobReportWriter reports) {
-        this.store = store;
+        this.targets = targets;
         this.vaultUsers = vaultUsers;
         this.templates = templates;
         this.jobs = jobs;
@@ -73,7 +73,7 @@ public class JobApi {
         }
         List<String> targets = targets(body.get("target"));
         String vaultTarget = text(body, "vaultTarget");
-        Target vault = store.findTarget(vaultTarget).orElseThrow(() -> new ApiException(404, "NOT_FOUND",
+        Target vault = this.targets.findTarget(vaultTarget).orElseThrow(() -> new ApiException(404, "NOT_FOUND",
                 "field 'vaultTarget': unknown target id '" + safe(vaultTarget) + "'"));
         if (!VaultModel.VAULT_TARGET_TYPE.equals(vault.type())) {
             throw ApiException.badRequest("INVALID_FIELD", "field 'vaultTarget': target '" + vaultTarget
@@ -141,7 +141,7 @@ public class JobApi {
         }
         List<String> targets = targets(body.get("target"));
         String vaultTarget = text(body, "vaultTarget");
-        Target vault = store.findTarget(vaultTarget).orElseThrow(() -> new ApiException(404, "NOT_FOUND",
+        Target vault = this.targets.findTarget(vaultTarget).orElseThrow(() -> new ApiException(404, "NOT_FOUND",
                 "field 'vaultTarget': unknown target id '" + safe(vaultTarget) + "'"));
         if (!VaultModel.VAULT_TARGET_TYPE.equals(vault.type())) {
             throw ApiException.badRequest("INVALID_FIELD", "field 'vaultTarget': target '" + vaultTarget
@@ -183,7 +183,7 @@ public class JobApi {
         knownFields(body, ONBOARD_FIELDS);
         List<String> targets = targets(body.get("target"));
         String userTarget = text(body, "vaultUserTarget");
-        Target users = store.findTarget(userTarget).orElseThrow(() -> new ApiException(404, "NOT_FOUND",
+        Target users = this.targets.findTarget(userTarget).orElseThrow(() -> new ApiException(404, "NOT_FOUND",
                 "field 'vaultUserTarget': unknown target id '" + safe(userTarget) + "'"));
         if (!VaultModel.USER_TARGET_TYPE.equals(users.type())) {
             throw ApiException.badRequest("INVALID_FIELD", "field 'vaultUserTarget': target '" + userTarget
@@ -252,7 +252,7 @@ public class JobApi {
 
     private String vaultTarget(JsonNode body) {
         String vaultTarget = text(body, "vaultTarget");
-        Target vault = store.findTarget(vaultTarget).orElseThrow(() -> new ApiException(404, "NOT_FOUND",
+        Target vault = targets.findTarget(vaultTarget).orElseThrow(() -> new ApiException(404, "NOT_FOUND",
                 "field 'vaultTarget': unknown target id '" + safe(vaultTarget) + "'"));
         if (!VaultModel.VAULT_TARGET_TYPE.equals(vault.type())) {
             throw ApiException.badRequest("INVALID_FIELD", "field 'vaultTarget': target '" + vaultTarget
@@ -376,7 +376,7 @@ public class JobApi {
         }
         for (int i = 0; i < ids.size(); i++) {
             String id = ids.get(i);
-            Target target = store.findTarget(id).orElse(null);
+            Target target = targets.findTarget(id).orElse(null);
             if (target == null) {
                 throw new ApiException(404, "NOT_FOUND", "field 'target[" + i + "]': unknown target id '" + safe(id) + "'");
             }

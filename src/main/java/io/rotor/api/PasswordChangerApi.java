@@ -9,7 +9,8 @@ import io.rotor.connector.ssh.ChangerStep;
 import io.rotor.connector.ssh.PasswordChanger;
 import io.rotor.domain.Account;
 import io.rotor.domain.Target;
-import io.rotor.vault.VaultStore;
+import io.rotor.vault.AccountRepository;
+import io.rotor.vault.TargetRepository;
 import io.rotor.workflow.OperationResult;
 import org.apache.camel.Exchange;
 
@@ -44,11 +45,13 @@ public class PasswordChangerApi {
             .withZone(ZoneOffset.UTC);
 
     private final ChangerCatalog catalog;
-    private final VaultStore vault;
+    private final AccountRepository accounts;
+    private final TargetRepository targets;
 
-    public PasswordChangerApi(ChangerCatalog catalog, VaultStore vault) {
+    public PasswordChangerApi(ChangerCatalog catalog, AccountRepository accounts, TargetRepository targets) {
         this.catalog = catalog;
-        this.vault = vault;
+        this.accounts = accounts;
+        this.targets = targets;
     }
 
     public ChangerCatalog catalog() {
@@ -173,7 +176,7 @@ public class PasswordChangerApi {
     }
 
     private Optional<String> usedBy(PasswordChanger changer) {
-        for (Target t : vault.listTargets()) {
+        for (Target t : targets.listTargets()) {
             for (String setting : CHANGER_SETTINGS) {
                 String named = t.settings().get(setting);
                 if (named != null && ChangerCatalog.key(named).equals(changer.nameKey())) {
@@ -352,8 +355,8 @@ public class PasswordChangerApi {
     /** Before the trigger: which protocol entry point runs it ({@code direct:rotate-account} or {@code direct:verify-account}). */
     public String triggerEndpoint(Exchange exchange) {
         String id = InventoryApi.checkPathId(exchange.getIn().getHeader("id", String.class));
-        Account account = vault.findAccount(id).orElseThrow(() -> InventoryApi.unknown("account", id));
-        Target target = vault.findTarget(account.targetId()).orElseThrow(() -> InventoryApi.unknown("target", account.targetId()));
+        Account account = accounts.findAccount(id).orElseThrow(() -> InventoryApi.unknown("account", id));
+        Target target = targets.findTarget(account.targetId()).orElseThrow(() -> InventoryApi.unknown("target", account.targetId()));
         String name = target.settings().containsKey("passwordChanger") ? target.settings().get("passwordChanger")
                 : target.settings().get("changer");
         boolean verify = false;

@@ -26,10 +26,10 @@ public class AccountsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (RotorRuntime runtime = RotorRuntime.open(common.settings(Map.of()), System.getenv())) {
-            if (target != null && runtime.vault().store().findTarget(target).isEmpty()) {
+            if (target != null && runtime.vault().targets().findTarget(target).isEmpty()) {
                 throw new IllegalArgumentException("unknown target id '" + target + "'");
             }
-            List<Account> accounts = runtime.vault().store().listAccounts(target);
+            List<Account> accounts = runtime.vault().accounts().listAccounts(target);
             spec.commandLine().getOut().print(table(accounts));
             spec.commandLine().getOut().flush();
             return ExitCodes.SUCCESS;

@@ -1,7 +1,7 @@
 package io.rotor.cli;
 
 import io.rotor.RotorRuntime;
-import io.rotor.vault.VaultStore;
+import io.rotor.vault.CredentialRepository;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,11 +36,11 @@ public class VaultCommand implements Runnable {
         @Override
         public Integer call() {
             try (RotorRuntime runtime = RotorRuntime.open(common.settings(Map.of()), System.getenv())) {
-                VaultStore store = runtime.vault().store();
-                long generation = store.crypto().addPrimaryKey();
-                int records = store.reencryptAll();
+                CredentialRepository credentials = runtime.vault().credentials();
+                long generation = credentials.crypto().addPrimaryKey();
+                int records = credentials.reencryptAll();
                 spec.commandLine().getOut().println("vault key rotated: keyset generation " + generation + " with "
-                        + store.crypto().keyCount() + " key(s); re-encrypted " + records + " credential record(s)");
+                        + credentials.crypto().keyCount() + " key(s); re-encrypted " + records + " credential record(s)");
                 return ExitCodes.SUCCESS;
             }
         }

@@ -7,9 +7,13 @@ import io.rotor.domain.SecretRules;
 import io.rotor.domain.Slot;
 import io.rotor.domain.Target;
 import io.rotor.vault.AccountLock;
+import io.rotor.vault.AccountRepository;
 import io.rotor.vault.AuditRecord;
+import io.rotor.vault.CredentialRepository;
+import io.rotor.vault.PolicyRepository;
+import io.rotor.vault.TargetRepository;
+import io.rotor.vault.Vault;
 import io.rotor.vault.VaultException;
-import io.rotor.vault.VaultStore;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,11 +26,17 @@ import java.util.UUID;
  * {@code initialSecretEnv} is stored (vault only, UNVERIFIED) only when the account has none yet.
  */
 public final class InventoryApplier {
-    private final VaultStore vault;
+    private final CredentialRepository credentials;
+    private final AccountRepository accounts;
+    private final TargetRepository targets;
+    private final PolicyRepository policies;
     private final Map<String, String> environment;
 
-    public InventoryApplier(VaultStore vault, Map<String, String> environment) {
-        this.vault = vault;
+    public InventoryApplier(Vault vault, Map<String, String> environment) {
+        this.credentials = vault.credentials();
+        this.accounts = vault.accounts();
+        this.targets = vault.targets();
+        this.policies = vault.policies();
         this.environment = environment;
     }
 
@@ -35,20 +45,20 @@ public final class InventoryApplier {
 
     public Summary apply(Inventory inventory) {
         for (PasswordPolicy policy : inventory.policies()) {
-            vault.upsertPolicy(policy);
-            vault.setRotationSchedule(policy.id(), inventory.schedule(policy.id()));
+            policies.upsertPolicy(policy);
+            policies.setRotationSchedule(policy.id(), inventory.schedule(policy.id()));
         }
         for (Target target : inventory.targets()) {
-            vault.upsertTarget(target);
+            targets.upsertTarget(target);
         }
         int created = 0;
         int secrets = 0;
         for (AccountSpec account : inventory.accounts()) {
-            if (vault.upsertAccount(account.id(), account.targetId(), account.username(), account.credentialType(),
+            if (accounts.upsertAccount(account.id(), account.targetId(), account.username(), account.credentialType(),
                     account.policyId())) {
                 created++;
             }
-            if (account.initialSecretEnv() != null && !vault.has(account.id(), Slot.CURRENT)) {
+            if (account.initialSecretEnv() != null && !credentials.has(account.id(), Slot.CURRENT)) {
                 secrets += storeInitialSecret(account) ? 1 : 0;
             }
         }
@@ -67,15 +77,15 @@ public final class InventoryApplier {
                 throw new IllegalArgumentException("account '" + account.id() + "': environment variable "
                         + account.initialSecretEnv() + ": " + e.getMessage());
             }
-            AccountLock lock = vault.tryLock(account.id(), Duration.ofMinutes(1)).orElseThrow(() ->
+            AccountLock lock = accounts.tryLock(account.id(), Duration.ofMinutes(1)).orElseThrow(() ->
                     new VaultException("account '" + account.id() + "' is busy; its initial credential was not stored"));
             try {
                 String rotationId = UUID.randomUUID().toString();
-                vault.setCurrent(lock, rotationId, secret, AccountStatus.UNVERIFIED, AuditRecord.of("inventory",
+                credentials.setCurrent(lock, rotationId, secret, AccountStatus.UNVERIFIED, AuditRecord.of("inventory",
                         "SET_VAULT_ONLY", account.id(), account.targetId(), rotationId, "SUCCEEDED",
                         "initial credential from environment variable " + account.initialSecretEnv()));
             } finally {
-                vault.unlock(lock);
+                accounts.unlock(lock);
             }
             return true;
         }

@@ -2,8 +2,9 @@ package io.rotor.schedule;
 
 import io.rotor.config.Inventory;
 import io.rotor.domain.RotationSchedule;
-import io.rotor.vault.VaultStore;
-import io.rotor.vault.VaultStore.ScheduleCandidate;
+import io.rotor.vault.AccountRepository;
+import io.rotor.vault.AccountRepository.ScheduleCandidate;
+import io.rotor.vault.PolicyRepository;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
@@ -25,7 +26,8 @@ import org.quartz.CronExpression;
  * account is rotated after the others, because their changes log in with it.
  */
 public class RotationDue {
-    private final VaultStore vault;
+    private final AccountRepository accounts;
+    private final PolicyRepository policies;
     private final ZoneId zone;
     private final RotationSchedule defaultSchedule;
     private final Clock clock;
@@ -34,8 +36,10 @@ public class RotationDue {
      * @param defaultSchedule the schedule of accounts whose effective policy is {@code default} and not stored
      *                        in the vault (from {@code rotor.schedules.default-interval}); {@link RotationSchedule#none()} for none
      */
-    public RotationDue(VaultStore vault, ZoneId zone, RotationSchedule defaultSchedule, Clock clock) {
-        this.vault = vault;
+    public RotationDue(AccountRepository accounts, PolicyRepository policies, ZoneId zone, RotationSchedule defaultSchedule,
+                       Clock clock) {
+        this.accounts = accounts;
+        this.policies = policies;
         this.zone = zone;
         this.defaultSchedule = defaultSchedule;
         this.clock = clock;
@@ -53,13 +57,13 @@ public class RotationDue {
 
     /** Every account the heartbeat verifies. */
     public List<String> heartbeatAccounts() {
-        return vault.accountsOnRealTargets();
+        return accounts.accountsOnRealTargets();
     }
 
     private List<String> due(boolean admin) {
-        Map<String, RotationSchedule> schedules = vault.rotationSchedules();
+        Map<String, RotationSchedule> schedules = policies.rotationSchedules();
         Instant now = clock.instant();
-        return vault.scheduleCandidates().stream().filter(c -> c.admin() == admin)
+        return accounts.scheduleCandidates().stream().filter(c -> c.admin() == admin)
                 .filter(c -> isDue(scheduleOf(c, schedules), c.lastRotatedAt(), now, zone))
                 .map(ScheduleCandidate::accountId).toList();
     }

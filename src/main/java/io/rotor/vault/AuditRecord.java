@@ -4,7 +4,7 @@ import java.time.Instant;
 
 /**
  * One line of the audit trail. {@code detail} is free text that must never hold a secret; callers pass
- * outcomes and reasons only, and {@link VaultStore} truncates it to the column size.
+ * outcomes and reasons only, and {@link AuditLog} truncates it to the column size.
  */
 public record AuditRecord(Instant at, String actor, String operation, String accountId, String targetId,
                           String rotationId, String outcome, String detail) {

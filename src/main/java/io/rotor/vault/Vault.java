@@ -16,7 +16,10 @@ public final class Vault implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final UnitOfWork work;
     private final AuditLog audit;
-    private final VaultStore store;
+    private final CredentialRepository credentials;
+    private final AccountRepository accounts;
+    private final TargetRepository targets;
+    private final PolicyRepository policies;
     private final UserRepository users;
     private final GroupRepository groups;
     private final AttributeRepository attributes;
@@ -27,19 +30,20 @@ public final class Vault implements AutoCloseable {
         this.dataSource = dataSource;
         this.work = new UnitOfWork(dataSource, clock);
         this.audit = new AuditLog(work);
-        // repositories: credentials, accounts and locks, targets and policies (from VaultStore)
-        this.store = new VaultStore(dataSource, crypto, clock);
+        // the protocol's state: credential versions, accounts and their locks, targets, policies
+        this.credentials = new CredentialRepository(work, audit, crypto);
+        this.accounts = new AccountRepository(work, audit);
+        this.targets = new TargetRepository(work, audit);
+        this.policies = new PolicyRepository(work, audit);
 
-
-        // repositories: users and groups, attributes and access, templates (from DirectoryStore)
+        // the vault model of the bulk workflows (docs/vault-model.md)
         this.users = new UserRepository(work, audit);
         this.groups = new GroupRepository(work, audit);
         this.attributes = new AttributeRepository(work, audit);
         this.access = new AccessRepository(work, audit);
         this.templates = new TemplateRepository(work, audit);
 
-
-        // repositories: jobs, tokens and service accounts, changers (from workflow/, api/, connector/ssh/)
+        // jobs, API tokens and service accounts, stored password changers
         this.jobs = new JobRepository(work);
         this.jobResults = new JobResultRepository(work);
         this.tokens = new TokenRepository(work, audit);
@@ -154,9 +158,23 @@ public final class Vault implements AutoCloseable {
 
     // accessors: credentials, accounts and locks, targets and policies
 
+    /** Encrypted credential versions and the protocol writes (pending, commit, abandon, restore, set). */
+    public CredentialRepository credentials() {
+        return credentials;
+    }
 
-    public VaultStore store() {
-        return store;
+    /** Accounts, their status, locks and checkouts. */
+    public AccountRepository accounts() {
+        return accounts;
+    }
+
+    public TargetRepository targets() {
+        return targets;
+    }
+
+    /** Password policies and their rotation schedules. */
+    public PolicyRepository policies() {
+        return policies;
     }
 
     // accessors: users and groups, attributes and access, templates
@@ -185,7 +203,6 @@ public final class Vault implements AutoCloseable {
     public TemplateRepository templates() {
         return templates;
     }
-
 
     // accessors: jobs, tokens and service accounts, changers
 

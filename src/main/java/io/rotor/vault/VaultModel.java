@@ -11,7 +11,7 @@ import io.rotor.domain.VaultUser;
  * <ul>
  *   <li>A <b>vault target</b> is a {@code targets} row of type {@value #VAULT_TARGET_TYPE}. Its accounts are
  *       <b>vault accounts</b>: ordinary {@code accounts} rows, so they get CURRENT / PENDING / PREVIOUS versions
- *       from {@link VaultStore} like any other account.</li>
+ *       from {@link CredentialRepository} like any other account.</li>
  *   <li>A <b>vault user target</b> is a {@code targets} row of type {@value #USER_TARGET_TYPE}. It holds
  *       {@link VaultUser users} and {@link UserGroup user groups} ({@link UserRepository}); ids of both are
  *       global.</li>

@@ -2,17 +2,20 @@ package io.rotor.workflow;
 
 import io.rotor.domain.Account;
 import io.rotor.domain.Target;
+import io.rotor.vault.AccountRepository;
+import io.rotor.vault.TargetRepository;
 import io.rotor.vault.VaultException;
-import io.rotor.vault.VaultStore;
 
 import java.util.List;
 
 /** Read-only lookups the routes use to decide what to split over. */
 public class AccountQueries {
-    private final VaultStore vault;
+    private final AccountRepository accounts;
+    private final TargetRepository targets;
 
-    public AccountQueries(VaultStore vault) {
-        this.vault = vault;
+    public AccountQueries(AccountRepository accounts, TargetRepository targets) {
+        this.accounts = accounts;
+        this.targets = targets;
     }
 
     /**
@@ -21,7 +24,7 @@ public class AccountQueries {
      */
     public List<String> idsOfTarget(String targetId) {
         Target target = target(targetId);
-        return vault.listAccounts(targetId).stream().map(Account::id)
+        return accounts.listAccounts(targetId).stream().map(Account::id)
                 .filter(id -> !id.equals(target.adminAccountId())).toList();
     }
 
@@ -31,10 +34,10 @@ public class AccountQueries {
         if (adminId == null) {
             return null;
         }
-        return vault.findAccount(adminId).filter(a -> a.targetId().equals(targetId)).map(Account::id).orElse(null);
+        return accounts.findAccount(adminId).filter(a -> a.targetId().equals(targetId)).map(Account::id).orElse(null);
     }
 
     private Target target(String targetId) {
-        return vault.findTarget(targetId).orElseThrow(() -> new VaultException("unknown target id '" + targetId + "'"));
+        return targets.findTarget(targetId).orElseThrow(() -> new VaultException("unknown target id '" + targetId + "'"));
     }
 }

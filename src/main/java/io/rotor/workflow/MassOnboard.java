@@ -12,13 +12,16 @@ import io.rotor.domain.UsernameRules;
 import io.rotor.domain.VaultTemplate;
 import io.rotor.vault.AccessRepository;
 import io.rotor.vault.AccountLink;
+import io.rotor.vault.AccountRepository;
 import io.rotor.vault.AttributeRepository;
 import io.rotor.vault.AuditRecord;
+import io.rotor.vault.CredentialRepository;
 import io.rotor.vault.GroupRepository;
 import io.rotor.vault.ResyncResult;
+import io.rotor.vault.TargetRepository;
 import io.rotor.vault.TemplateRepository;
+import io.rotor.vault.Vault;
 import io.rotor.vault.VaultAccountCreation;
-import io.rotor.vault.VaultStore;
 import io.rotor.workflow.OperationResult.Outcome;
 import org.apache.camel.Header;
 
@@ -69,7 +72,9 @@ public class MassOnboard {
     static final String OPERATION_CREATE = "create-vault-account";
 
     private final WorkflowJobs workflowJobs;
-    private final VaultStore store;
+    private final CredentialRepository credentials;
+    private final AccountRepository accounts;
+    private final TargetRepository targets;
     private final GroupRepository groups;
     private final AttributeRepository attributes;
     private final AccessRepository access;
@@ -77,15 +82,15 @@ public class MassOnboard {
     private final RotationService rotation;
     private final VaultSync vaultSync;
 
-    public MassOnboard(WorkflowJobs workflowJobs, VaultStore store, GroupRepository groups, AttributeRepository attributes,
-                       AccessRepository access, TemplateRepository templates, RotationService rotation,
-                       VaultSync vaultSync) {
+    public MassOnboard(WorkflowJobs workflowJobs, Vault vault, RotationService rotation, VaultSync vaultSync) {
         this.workflowJobs = workflowJobs;
-        this.store = store;
-        this.groups = groups;
-        this.attributes = attributes;
-        this.access = access;
-        this.templates = templates;
+        this.credentials = vault.credentials();
+        this.accounts = vault.accounts();
+        this.targets = vault.targets();
+        this.groups = vault.groups();
+        this.attributes = vault.attributes();
+        this.access = vault.access();
+        this.templates = vault.templates();
         this.rotation = rotation;
         this.vaultSync = vaultSync;
     }
@@ -172,7 +177,7 @@ public class MassOnboard {
                                   @Header("actor") String actor) {
         addToTotal(jobId, targets.size() + 1L);
         for (String targetId : targets) {
-            Target target = store.findTarget(targetId).orElseThrow(() -> new IllegalStateException("unknown target '" + targetId + "'"));
+            Target target = this.targets.findTarget(targetId).orElseThrow(() -> new IllegalStateException("unknown target '" + targetId + "'"));
             String filter = target.setting(DISCOVERY_FILTER, null);
             record(jobId, STEP_DISCOVERY, dryRun, targetId, "target " + targetId,
                     () -> "would list the login accounts of target '" + targetId + "'"
@@ -190,9 +195,9 @@ public class MassOnboard {
 
     private String discover(Target target, String filter, String actor) {
         Set<String> known = new HashSet<>();
-        store.listAccounts(target.id()).forEach(a -> known.add(a.username()));
+        accounts.listAccounts(target.id()).forEach(a -> known.add(a.username()));
         String adminUsername = target.adminAccountId() == null ? null
-                : store.findAccount(target.adminAccountId()).map(Account::username).orElse(null);
+                : accounts.findAccount(target.adminAccountId()).map(Account::username).orElse(null);
         List<String> found = rotation.discover(target.id(), filter);
         List<String> added = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
@@ -209,11 +214,11 @@ public class MassOnboard {
                 continue;
             }
             String id = VaultTemplate.accountIdFor(target.id() + "." + username);
-            if (!id.matches(Ids.ID_REGEX) || store.findAccount(id).isPresent()) {
+            if (!id.matches(Ids.ID_REGEX) || accounts.findAccount(id).isPresent()) {
                 skipped.add(printable(username) + " (account id '" + printable(id) + "' is taken or unusable)");
                 continue;
             }
-            store.upsertAccount(id, target.id(), username, CredentialType.PASSWORD, null,
+            accounts.upsertAccount(id, target.id(), username, CredentialType.PASSWORD, null,
                     AuditRecord.of(actor, "DISCOVER", id, target.id(), null, "ADDED", "found by discovery"));
             added.add(id);
         }
@@ -236,7 +241,7 @@ public class MassOnboard {
 
     /** The target of an account (for the per-target concurrency limit and the result rows). */
     public String targetOf(String accountId) {
-        return store.findAccount(accountId).map(Account::targetId)
+        return accounts.findAccount(accountId).map(Account::targetId)
                 .orElseThrow(() -> new io.rotor.vault.UnknownAccountException(accountId));
     }
 
@@ -252,7 +257,7 @@ public class MassOnboard {
                                               @Header("vaultLinkAttribute") String linkAttr,
                                               @Header("actor") String actor) {
         try {
-            if (!store.has(accountId, Slot.CURRENT)) {
+            if (!credentials.has(accountId, Slot.CURRENT)) {
                 return new OperationResult(accountId, OPERATION_CREATE, Outcome.FAILED, null,
                         "no initial password was set on the target, so no vault account was created");
             }
@@ -326,14 +331,14 @@ public class MassOnboard {
             linked.add(link.backingAccountId());
         }
         Set<String> admins = new HashSet<>();
-        store.listTargets().forEach(t -> {
+        this.targets.listTargets().forEach(t -> {
             if (t.adminAccountId() != null) {
                 admins.add(t.adminAccountId());
             }
         });
         Set<String> onboard = new TreeSet<>();
         for (String targetId : targets) {
-            for (Account account : store.listAccounts(targetId)) {
+            for (Account account : accounts.listAccounts(targetId)) {
                 if (!linked.contains(account.id()) && !admins.contains(account.id())) {
                     onboard.add(account.id());
                 }

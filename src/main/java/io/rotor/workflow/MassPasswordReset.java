@@ -3,9 +3,9 @@ package io.rotor.workflow;
 import io.rotor.domain.Account;
 import io.rotor.domain.JobProgress;
 import io.rotor.domain.JobResult;
+import io.rotor.vault.AccountRepository;
 import io.rotor.vault.AttributeRepository;
 import io.rotor.vault.UnknownAccountException;
-import io.rotor.vault.VaultStore;
 import org.apache.camel.Header;
 
 import java.time.Instant;
@@ -28,14 +28,14 @@ public class MassPasswordReset {
 
     private final WorkflowJobs workflowJobs;
     private final BatchPlanner planner;
-    private final VaultStore store;
+    private final AccountRepository accounts;
     private final AttributeRepository attributes;
 
-    public MassPasswordReset(WorkflowJobs workflowJobs, BatchPlanner planner, VaultStore store,
+    public MassPasswordReset(WorkflowJobs workflowJobs, BatchPlanner planner, AccountRepository accounts,
                              AttributeRepository attributes) {
         this.workflowJobs = workflowJobs;
         this.planner = planner;
-        this.store = store;
+        this.accounts = accounts;
         this.attributes = attributes;
     }
 
@@ -55,7 +55,7 @@ public class MassPasswordReset {
 
     /** The target of an account (for the per-target concurrency limit and the result rows). */
     public String targetOf(String accountId) {
-        return store.findAccount(accountId).map(Account::targetId)
+        return accounts.findAccount(accountId).map(Account::targetId)
                 .orElseThrow(() -> new UnknownAccountException(accountId));
     }
 

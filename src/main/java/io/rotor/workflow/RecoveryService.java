@@ -1,6 +1,6 @@
 package io.rotor.workflow;
 
-import io.rotor.vault.VaultStore;
+import io.rotor.vault.AccountRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,17 +15,17 @@ import java.util.List;
 public class RecoveryService {
     private static final Logger LOG = LoggerFactory.getLogger(RecoveryService.class);
 
-    private final VaultStore vault;
+    private final AccountRepository accounts;
     private final RotationService rotation;
 
-    public RecoveryService(VaultStore vault, RotationService rotation) {
-        this.vault = vault;
+    public RecoveryService(AccountRepository accounts, RotationService rotation) {
+        this.accounts = accounts;
         this.rotation = rotation;
     }
 
     /** Settles every account that holds a PENDING credential. */
     public OperationTally recoverAll() {
-        List<String> pending = vault.accountsWithPending();
+        List<String> pending = accounts.accountsWithPending();
         OperationTally tally = settle(pending, id -> rotation.recover(id, "recovery"));
         if (!pending.isEmpty()) {
             LOG.info("start-up recovery settled {} account(s): {}", pending.size(), tally.summary());
@@ -35,7 +35,7 @@ public class RecoveryService {
 
     /** Retries the accounts in NEEDS_RECONCILE whose back-off has elapsed. */
     public OperationTally retryReconcile() {
-        return settle(vault.accountsDueForReconcile(), id -> rotation.retryReconcile(id, "recovery"));
+        return settle(accounts.accountsDueForReconcile(), id -> rotation.retryReconcile(id, "recovery"));
     }
 
     private OperationTally settle(List<String> accountIds, java.util.function.Function<String, OperationResult> action) {

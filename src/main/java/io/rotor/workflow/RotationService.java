@@ -18,11 +18,16 @@ import io.rotor.domain.SecretRules;
 import io.rotor.domain.Slot;
 import io.rotor.domain.Target;
 import io.rotor.vault.AccountLock;
+import io.rotor.vault.AccountRepository;
+import io.rotor.vault.AuditLog;
 import io.rotor.vault.AuditRecord;
+import io.rotor.vault.CredentialRepository;
+import io.rotor.vault.PolicyRepository;
 import io.rotor.vault.StoredCredential;
+import io.rotor.vault.TargetRepository;
 import io.rotor.vault.UnknownAccountException;
+import io.rotor.vault.Vault;
 import io.rotor.vault.VaultException;
-import io.rotor.vault.VaultStore;
 import io.rotor.workflow.CrashPoints.Step;
 import io.rotor.workflow.OperationResult.Outcome;
 import org.slf4j.Logger;
@@ -40,7 +45,11 @@ import java.util.UUID;
 public class RotationService {
     private static final Logger LOG = LoggerFactory.getLogger(RotationService.class);
 
-    private final VaultStore vault;
+    private final CredentialRepository credentials;
+    private final AccountRepository accounts;
+    private final TargetRepository targets;
+    private final PolicyRepository policies;
+    private final AuditLog auditLog;
     private final ConnectorRegistry connectors;
     private final PasswordGenerator generator;
     private final RotorMetrics metrics;
@@ -49,9 +58,13 @@ public class RotationService {
     /** Tokens of locks already given back by the operation's last commit, so {@link #withLock} skips its unlock. */
     private final java.util.Set<String> released = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    public RotationService(VaultStore vault, ConnectorRegistry connectors, PasswordGenerator generator,
+    public RotationService(Vault vault, ConnectorRegistry connectors, PasswordGenerator generator,
                            RotorMetrics metrics, Duration lockLifetime, int maxAttempts) {
-        this.vault = vault;
+        this.credentials = vault.credentials();
+        this.accounts = vault.accounts();
+        this.targets = vault.targets();
+        this.policies = vault.policies();
+        this.auditLog = vault.audit();
         this.connectors = connectors;
         this.generator = generator;
         this.metrics = metrics;
@@ -108,7 +121,7 @@ public class RotationService {
             try {
                 if (vaultOnly) {
                     String rotationId = UUID.randomUUID().toString();
-                    vault.setCurrent(lock, rotationId, chosen, AccountStatus.UNVERIFIED, AuditRecord.of(actor, "SET_VAULT_ONLY",
+                    credentials.setCurrent(lock, rotationId, chosen, AccountStatus.UNVERIFIED, AuditRecord.of(actor, "SET_VAULT_ONLY",
                             account.id(), account.targetId(), rotationId, "SUCCEEDED",
                             "credential replaced in the vault only; UNVERIFIED until a verify passes"));
                     return result(account, "set", Outcome.SUCCEEDED, AccountStatus.UNVERIFIED,
@@ -129,7 +142,7 @@ public class RotationService {
     public OperationResult verify(String accountId, String actor) {
         return record("verify", withLock(accountId, "verify", actor, (account, lock) -> {
             Target target = target(account);
-            Optional<StoredCredential> current = vault.read(account.id(), Slot.CURRENT);
+            Optional<StoredCredential> current = credentials.read(account.id(), Slot.CURRENT);
             if (current.isEmpty()) {
                 return result(account, "verify", Outcome.FAILED, account.status(),
                         "no CURRENT credential is stored; use `rotor set` first");
@@ -138,11 +151,11 @@ public class RotationService {
                 VerifyResult verdict = login(account, target, credential.secret(), actor, "CURRENT");
                 return switch (verdict.outcome()) {
                     case VALID -> {
-                        vault.setStatus(lock, AccountStatus.IN_SYNC, audit(actor, "VERIFY", account, null, "IN_SYNC", "login with CURRENT succeeded"));
+                        accounts.setStatus(lock, AccountStatus.IN_SYNC, audit(actor, "VERIFY", account, null, "IN_SYNC", "login with CURRENT succeeded"));
                         yield result(account, "verify", Outcome.SUCCEEDED, AccountStatus.IN_SYNC, "login with CURRENT succeeded");
                     }
                     case REJECTED -> {
-                        vault.setStatus(lock, AccountStatus.OUT_OF_SYNC, audit(actor, "VERIFY", account, null, "OUT_OF_SYNC", verdict.detail()));
+                        accounts.setStatus(lock, AccountStatus.OUT_OF_SYNC, audit(actor, "VERIFY", account, null, "OUT_OF_SYNC", verdict.detail()));
                         yield result(account, "verify", Outcome.OUT_OF_SYNC, AccountStatus.OUT_OF_SYNC,
                                 "the target rejected the stored CURRENT credential: " + verdict.detail());
                     }
@@ -164,7 +177,7 @@ public class RotationService {
     /** Settles a PENDING version left by a crash or an unknown outcome (see {@link #recoverLocked}). */
     public OperationResult recover(String accountId, String actor) {
         return record("recover", withLock(accountId, "recover", actor, (account, lock) ->
-                vault.has(account.id(), Slot.PENDING)
+                credentials.has(account.id(), Slot.PENDING)
                         ? recoverLocked(account, target(account), lock, actor)
                         : result(account, "recover", Outcome.SUCCEEDED, account.status(), "nothing pending")));
     }
@@ -185,7 +198,7 @@ public class RotationService {
     private OperationResult applyOnTarget(Account account, Target target, AccountLock lock, Secret candidate,
                                           String operation, String actor) {
         Login admin = adminLogin(account, target).orElse(null);
-        Optional<StoredCredential> current = vault.read(account.id(), Slot.CURRENT);
+        Optional<StoredCredential> current = credentials.read(account.id(), Slot.CURRENT);
         try {
             if (admin == null && current.isEmpty()) {
                 return result(account, operation, Outcome.FAILED, account.status(),
@@ -197,7 +210,7 @@ public class RotationService {
             }
             Elevation elevation = elevation(target);
             String rotationId = UUID.randomUUID().toString();
-            vault.writePending(lock, rotationId, candidate, audit(actor, "PENDING_WRITTEN", account, rotationId, "PENDING",
+            credentials.writePending(lock, rotationId, candidate, audit(actor, "PENDING_WRITTEN", account, rotationId, "PENDING",
                     admin == null ? "self-rotation" : "admin rotation as " + admin.username()));
             CrashPoints.reached(Step.PENDING_COMMITTED);
 
@@ -207,13 +220,13 @@ public class RotationService {
             switch (change.outcome()) {
                 case REJECTED -> {
                     // the target refused it, so the candidate is certainly not live: dropping it loses nothing
-                    vault.abandonPending(lock, previousStatus(account), audit(actor, "CHANGE", account, rotationId,
+                    credentials.abandonPending(lock, previousStatus(account), audit(actor, "CHANGE", account, rotationId,
                             "REJECTED", change.detail()));
                     return result(account, operation, Outcome.REJECTED, previousStatus(account),
                             "the target refused the change: " + change.detail());
                 }
                 case UNKNOWN -> {
-                    vault.audit(audit(actor, "CHANGE", account, rotationId, "UNKNOWN", change.detail()));
+                    auditLog.record(audit(actor, "CHANGE", account, rotationId, "UNKNOWN", change.detail()));
                     return recoverLocked(account, target, lock, actor);
                 }
                 case CHANGED -> {
@@ -224,7 +237,7 @@ public class RotationService {
                         return recoverLocked(account, target, lock, actor);
                     }
                     // the commit also gives the lock back: nothing follows it in this operation (one vault commit fewer)
-                    vault.commitPending(lock, audit(actor, operation.toUpperCase(), account, rotationId, "SUCCEEDED",
+                    credentials.commitPending(lock, audit(actor, operation.toUpperCase(), account, rotationId, "SUCCEEDED",
                             "changed on the target and verified with a fresh login"), true);
                     released.add(lock.token());
                     CrashPoints.reached(Step.COMMITTED);
@@ -245,7 +258,7 @@ public class RotationService {
      * An unreachable target decides nothing: the PENDING version stays for the next recovery.
      */
     private OperationResult recoverLocked(Account account, Target target, AccountLock lock, String actor) {
-        Optional<StoredCredential> pending = vault.read(account.id(), Slot.PENDING);
+        Optional<StoredCredential> pending = credentials.read(account.id(), Slot.PENDING);
         if (pending.isEmpty()) {
             return result(account, "recover", Outcome.SUCCEEDED, account.status(), "nothing pending");
         }
@@ -253,7 +266,7 @@ public class RotationService {
         try (StoredCredential candidate = pending.get()) {
             VerifyResult withPending = login(account, target, candidate.secret(), actor, "PENDING");
             if (withPending.isValid()) {
-                vault.commitPending(lock, audit(actor, "RECOVER", account, rotationId, "RECOVERED_FORWARD",
+                credentials.commitPending(lock, audit(actor, "RECOVER", account, rotationId, "RECOVERED_FORWARD",
                         "the PENDING credential is live on the target; committed it"));
                 return result(account, "recover", Outcome.RECOVERED_FORWARD, AccountStatus.IN_SYNC,
                         "the new credential was live on the target; committed it");
@@ -262,12 +275,12 @@ public class RotationService {
                 return unreachable(account, rotationId, withPending, actor);
             }
         }
-        Optional<StoredCredential> current = vault.read(account.id(), Slot.CURRENT);
+        Optional<StoredCredential> current = credentials.read(account.id(), Slot.CURRENT);
         if (current.isPresent()) {
             try (StoredCredential credential = current.get()) {
                 VerifyResult withCurrent = login(account, target, credential.secret(), actor, "CURRENT");
                 if (withCurrent.isValid()) {
-                    vault.abandonPending(lock, AccountStatus.IN_SYNC, audit(actor, "RECOVER", account, rotationId, "ROLLED_BACK",
+                    credentials.abandonPending(lock, AccountStatus.IN_SYNC, audit(actor, "RECOVER", account, rotationId, "ROLLED_BACK",
                             "the target still has CURRENT; dropped the PENDING candidate that never took"));
                     return result(account, "recover", Outcome.ROLLED_BACK, AccountStatus.IN_SYNC,
                             "the change did not take; CURRENT still works");
@@ -277,12 +290,12 @@ public class RotationService {
                 }
             }
         }
-        Optional<StoredCredential> previous = vault.read(account.id(), Slot.PREVIOUS);
+        Optional<StoredCredential> previous = credentials.read(account.id(), Slot.PREVIOUS);
         if (previous.isPresent()) {
             try (StoredCredential credential = previous.get()) {
                 VerifyResult withPrevious = login(account, target, credential.secret(), actor, "PREVIOUS");
                 if (withPrevious.isValid()) {
-                    vault.restorePrevious(lock, audit(actor, "RECOVER", account, rotationId, "RESTORED_PREVIOUS",
+                    credentials.restorePrevious(lock, audit(actor, "RECOVER", account, rotationId, "RESTORED_PREVIOUS",
                             "PENDING and CURRENT rejected, PREVIOUS is live; made PREVIOUS CURRENT again"));
                     return result(account, "recover", Outcome.RESTORED_PREVIOUS, AccountStatus.IN_SYNC,
                             "PREVIOUS was the live credential; made it CURRENT again");
@@ -295,7 +308,7 @@ public class RotationService {
         if (adminLogin(account, target).isPresent()) {
             return reconcileLocked(account, lock, actor);
         }
-        vault.markNeedsReconcile(lock, audit(actor, "RECOVER", account, rotationId, "NEEDS_RECONCILE",
+        accounts.markNeedsReconcile(lock, audit(actor, "RECOVER", account, rotationId, "NEEDS_RECONCILE",
                 "no stored credential opens the target and no admin account is configured; every version kept"));
         return result(account, "recover", Outcome.NEEDS_RECONCILE, AccountStatus.NEEDS_RECONCILE,
                 "no stored credential opens the target; configure an admin account or `rotor set` the right value");
@@ -314,7 +327,7 @@ public class RotationService {
             return result(account, "reconcile", Outcome.FAILED, account.status(), elevationProblem.get());
         }
         Elevation elevation = elevation(target);
-        Optional<StoredCredential> pending = vault.read(account.id(), Slot.PENDING);
+        Optional<StoredCredential> pending = credentials.read(account.id(), Slot.PENDING);
         String rotationId;
         Secret candidate;
         if (pending.isPresent()) {
@@ -323,7 +336,7 @@ public class RotationService {
         } else {
             rotationId = UUID.randomUUID().toString();
             candidate = newCandidate(account, target, policyFor(account, target));
-            vault.writePending(lock, rotationId, candidate, audit(actor, "PENDING_WRITTEN", account, rotationId, "PENDING",
+            credentials.writePending(lock, rotationId, candidate, audit(actor, "PENDING_WRITTEN", account, rotationId, "PENDING",
                     "reconcile through admin account " + admin.get().username()));
             CrashPoints.reached(Step.PENDING_COMMITTED);
         }
@@ -335,7 +348,7 @@ public class RotationService {
                 VerifyResult verified = login(account, target, candidate, actor, "PENDING");
                 CrashPoints.reached(Step.VERIFIED);
                 if (verified.isValid()) {
-                    vault.commitPending(lock, audit(actor, "RECONCILE", account, rotationId, "RECONCILED",
+                    credentials.commitPending(lock, audit(actor, "RECONCILE", account, rotationId, "RECONCILED",
                             "admin account " + admin.get().username() + " set a new credential; verified with a fresh login"));
                     CrashPoints.reached(Step.COMMITTED);
                     return result(account, "reconcile", Outcome.RECONCILED, AccountStatus.IN_SYNC,
@@ -343,7 +356,7 @@ public class RotationService {
                 }
             }
             // PENDING is kept: the admin change may have taken even if we could not confirm it
-            vault.markNeedsReconcile(lock, audit(actor, "RECONCILE", account, rotationId, "NEEDS_RECONCILE", change.detail()));
+            accounts.markNeedsReconcile(lock, audit(actor, "RECONCILE", account, rotationId, "NEEDS_RECONCILE", change.detail()));
             return result(account, "reconcile", Outcome.NEEDS_RECONCILE, AccountStatus.NEEDS_RECONCILE,
                     "the admin reset did not succeed: " + change.detail());
         } finally {
@@ -359,29 +372,29 @@ public class RotationService {
     }
 
     private OperationResult withLock(String accountId, String operation, String actor, LockedWork work) {
-        Account account = vault.findAccount(accountId).orElseThrow(() -> new UnknownAccountException(accountId));
-        Optional<AccountLock> lock = vault.tryLock(accountId, lockLifetime);
+        Account account = accounts.findAccount(accountId).orElseThrow(() -> new UnknownAccountException(accountId));
+        Optional<AccountLock> lock = accounts.tryLock(accountId, lockLifetime);
         if (lock.isEmpty()) {
             return result(account, operation, Outcome.BUSY, account.status(),
                     "another operation holds account '" + accountId + "'; try again later");
         }
         try {
             CrashPoints.reached(Step.LOCKED);
-            if (!operation.equals("recover") && vault.has(accountId, Slot.PENDING)) {
+            if (!operation.equals("recover") && credentials.has(accountId, Slot.PENDING)) {
                 // a half-finished rotation must be settled before anything else touches the account
                 OperationResult settled = recoverLocked(account, target(account), lock.get(), actor);
                 LOG.info("account {}: settled an earlier PENDING credential before {}: {}", accountId, operation, settled.outcome());
-                if (vault.has(accountId, Slot.PENDING)) {
+                if (credentials.has(accountId, Slot.PENDING)) {
                     return result(account, operation, settled.outcome(), settled.status(),
                             "an earlier rotation is not settled yet: " + settled.detail());
                 }
-                account = vault.findAccount(accountId).orElseThrow(() -> new UnknownAccountException(accountId));
+                account = accounts.findAccount(accountId).orElseThrow(() -> new UnknownAccountException(accountId));
             }
             return work.run(account, lock.get());
         } finally {
             try {
                 if (!released.remove(lock.get().token())) {
-                    vault.unlock(lock.get());
+                    accounts.unlock(lock.get());
                 }
             } catch (VaultException e) {
                 LOG.warn("account {}: could not release the lock (it expires by itself): {}", accountId, e.getMessage());
@@ -391,13 +404,13 @@ public class RotationService {
 
     private VerifyResult login(Account account, Target target, Secret secret, String actor, String which) {
         // the attempt is audited before it is made: a failed audit write refuses the login
-        vault.audit(audit(actor, "LOGIN_ATTEMPT", account, null, "ATTEMPT", "fresh login with " + which));
+        auditLog.record(audit(actor, "LOGIN_ATTEMPT", account, null, "ATTEMPT", "fresh login with " + which));
         return timed(target, "verify", () -> connector(target).verify(
                 new VerifyRequest(target, new io.rotor.connector.Login(account.username(), secret))));
     }
 
     private OperationResult unreachable(Account account, String rotationId, VerifyResult verdict, String actor) {
-        vault.audit(audit(actor, "RECOVER", account, rotationId, "DEFERRED",
+        auditLog.record(audit(actor, "RECOVER", account, rotationId, "DEFERRED",
                 "target unreachable; PENDING kept for the next recovery: " + verdict.detail()));
         return result(account, "recover", Outcome.UNREACHABLE, AccountStatus.PENDING,
                 "the target could not be reached; the new credential is kept as PENDING and recovery will retry: "
@@ -411,7 +424,7 @@ public class RotationService {
      * @throws IllegalStateException when the target has no admin account with a stored credential
      */
     public java.util.List<String> discover(String targetId, String filter) {
-        Target target = vault.findTarget(targetId).orElseThrow(() -> new VaultException("unknown target '" + targetId + "'"));
+        Target target = targets.findTarget(targetId).orElseThrow(() -> new VaultException("unknown target '" + targetId + "'"));
         Login admin = adminLogin(null, target).orElseThrow(() -> new IllegalStateException("target '" + targetId
                 + "' has no admin account with a stored password; discovery logs in as the admin account"));
         return timed(target, "discover", () -> connector(target)
@@ -423,11 +436,11 @@ public class RotationService {
         if (adminId == null || (account != null && adminId.equals(account.id()))) {
             return Optional.empty();
         }
-        Optional<Account> admin = vault.findAccount(adminId);
+        Optional<Account> admin = accounts.findAccount(adminId);
         if (admin.isEmpty()) {
             return Optional.empty();
         }
-        return vault.read(adminId, Slot.CURRENT).map(c -> new Login(admin.get().username(), c.secret()));
+        return credentials.read(adminId, Slot.CURRENT).map(c -> new Login(admin.get().username(), c.secret()));
     }
 
     /** Target settings that name the vault accounts an admin change elevates with (see {@link Elevation}). */
@@ -456,11 +469,11 @@ public class RotationService {
     }
 
     private Optional<Login> storedLogin(String accountId) {
-        Optional<Account> account = vault.findAccount(accountId);
+        Optional<Account> account = accounts.findAccount(accountId);
         if (account.isEmpty()) {
             return Optional.empty();
         }
-        return vault.read(accountId, Slot.CURRENT).map(c -> new Login(account.get().username(), c.secret()));
+        return credentials.read(accountId, Slot.CURRENT).map(c -> new Login(account.get().username(), c.secret()));
     }
 
     private AccountStatus previousStatus(Account account) {
@@ -468,7 +481,7 @@ public class RotationService {
     }
 
     private Target target(Account account) {
-        return vault.findTarget(account.targetId()).orElseThrow(() ->
+        return targets.findTarget(account.targetId()).orElseThrow(() ->
                 new VaultException("account '" + account.id() + "' names unknown target '" + account.targetId() + "'"));
     }
 
@@ -478,11 +491,11 @@ public class RotationService {
             // a target that cannot take every default character (a network device's `?`) has its own default
             PasswordPolicy targetDefault = connectorDefaultPolicy(target);
             if (!targetDefault.id().equals(PasswordPolicy.defaults().id())) {
-                return vault.findPolicy(targetDefault.id()).orElse(targetDefault);
+                return policies.findPolicy(targetDefault.id()).orElse(targetDefault);
             }
         }
         String named = policyId == null ? PasswordPolicy.defaults().id() : policyId;
-        Optional<PasswordPolicy> stored = vault.findPolicy(named);
+        Optional<PasswordPolicy> stored = policies.findPolicy(named);
         if (stored.isPresent()) {
             return stored.get();
         }

@@ -3,8 +3,8 @@ package io.rotor.workflow;
 import io.rotor.domain.Account;
 import io.rotor.domain.Slot;
 import io.rotor.vault.AttributeRepository;
+import io.rotor.vault.CredentialRepository;
 import io.rotor.vault.StoredCredential;
-import io.rotor.vault.VaultStore;
 import io.rotor.workflow.OperationResult.Outcome;
 
 import java.util.ArrayList;
@@ -21,12 +21,12 @@ import java.util.Optional;
 public class VaultSync {
     public static final String OPERATION = "vault-sync";
 
-    private final VaultStore store;
+    private final CredentialRepository credentials;
     private final AttributeRepository attributes;
     private final RotationService rotation;
 
-    public VaultSync(VaultStore store, AttributeRepository attributes, RotationService rotation) {
-        this.store = store;
+    public VaultSync(CredentialRepository credentials, AttributeRepository attributes, RotationService rotation) {
+        this.credentials = credentials;
         this.attributes = attributes;
         this.rotation = rotation;
     }
@@ -41,7 +41,7 @@ public class VaultSync {
             return new OperationResult(backingAccountId, OPERATION, Outcome.SUCCEEDED, null,
                     "no vault account on '" + vaultTargetId + "' is linked to it through '" + linkAttr + "'");
         }
-        Optional<StoredCredential> current = store.read(backingAccountId, Slot.CURRENT);
+        Optional<StoredCredential> current = credentials.read(backingAccountId, Slot.CURRENT);
         if (current.isEmpty()) {
             return new OperationResult(backingAccountId, OPERATION, Outcome.FAILED, null,
                     "the backing account has no CURRENT credential to copy");
@@ -51,7 +51,7 @@ public class VaultSync {
         List<String> failures = new ArrayList<>();
         try (StoredCredential backing = current.get()) {
             for (Account vaultAccount : linked) {
-                Optional<StoredCredential> mirrored = store.read(vaultAccount.id(), Slot.CURRENT);
+                Optional<StoredCredential> mirrored = credentials.read(vaultAccount.id(), Slot.CURRENT);
                 boolean same;
                 try {
                     same = mirrored.isPresent() && mirrored.get().secret().contentEquals(backing.secret());

@@ -17,7 +17,6 @@ import io.rotor.vault.AuditRecord;
 import io.rotor.vault.MasterKey;
 import io.rotor.vault.StoredCredential;
 import io.rotor.vault.Vault;
-import io.rotor.vault.VaultStore;
 import io.rotor.workflow.AccountQueries;
 import io.rotor.workflow.FailureResults;
 import io.rotor.workflow.FakeTarget;
@@ -70,7 +69,6 @@ class ApiRoutesTest extends CamelMainTestSupport {
     private final FakeTarget target = new FakeTarget();
     private Path dataDir;
     private Vault vault;
-    private VaultStore store;
     private AuthStore auth;
     private String adminToken;
     private String operatorToken;
@@ -118,31 +116,30 @@ class ApiRoutesTest extends CamelMainTestSupport {
     protected void bindToRegistry(Registry registry) throws Exception {
         dataDir = Files.createTempDirectory("rotor-api-");
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 4);
-        store = vault.store();
         auth = new AuthStore(vault.tokens());
         ConnectorRegistry connectors = new ConnectorRegistry();
         connectors.register(target);
-        RotationService rotation = new RotationService(store, connectors, new PasswordGenerator(), new RotorMetrics(),
+        RotationService rotation = new RotationService(vault, connectors, new PasswordGenerator(), new RotorMetrics(),
                 Duration.ofMinutes(5), 3);
         registry.bind("rotationService", rotation);
-        registry.bind("recoveryService", new RecoveryService(store, rotation));
-        registry.bind("accountQueries", new AccountQueries(store));
+        registry.bind("recoveryService", new RecoveryService(vault.accounts(), rotation));
+        registry.bind("accountQueries", new AccountQueries(vault.accounts(), vault.targets()));
         registry.bind("failureResults", new FailureResults(new RotorMetrics()));
         registry.bind("tallies", new io.rotor.workflow.Tallies());
-        registry.bind("rotationDue", new io.rotor.schedule.RotationDue(store, java.time.ZoneOffset.UTC,
+        registry.bind("rotationDue", new io.rotor.schedule.RotationDue(vault.accounts(), vault.policies(), java.time.ZoneOffset.UTC,
                 io.rotor.domain.RotationSchedule.none(), java.time.Clock.systemUTC()));
-        registry.bind("apiAuthenticator", new Authenticator(auth, store));
-        registry.bind("apiInventory", new InventoryApi(store));
-        registry.bind("apiAccounts", new AccountApi(store));
+        registry.bind("apiAuthenticator", new Authenticator(auth, vault.audit()));
+        registry.bind("apiInventory", new InventoryApi(vault));
+        registry.bind("apiAccounts", new AccountApi(vault));
         io.rotor.workflow.WorkflowBeans.bind(registry, vault, rotation, dataDir);
 
         adminToken = token("admin-1", Role.ADMIN);
         operatorToken = token("operator-1", Role.OPERATOR);
         auditorToken = token("auditor-1", Role.AUDITOR);
 
-        store.upsertTarget(new Target("fleet", "fake", "localhost", 1, null, TlsMode.DISABLE, null, null, Map.of()));
+        vault.targets().upsertTarget(new Target("fleet", "fake", "localhost", 1, null, TlsMode.DISABLE, null, null, Map.of()));
         for (String id : List.of("acct-1", "acct-2")) {
-            store.upsertAccount(id, "fleet", id, CredentialType.PASSWORD, null);
+            vault.accounts().upsertAccount(id, "fleet", id, CredentialType.PASSWORD, null);
             target.passwords.put(id, INITIAL);
             rotation.set(id, Secret.fromUtf8(INITIAL.getBytes(StandardCharsets.UTF_8)), true, "test");
         }
@@ -207,7 +204,7 @@ class ApiRoutesTest extends CamelMainTestSupport {
     }
 
     private String current(String accountId) {
-        try (StoredCredential c = store.read(accountId, Slot.CURRENT).orElseThrow()) {
+        try (StoredCredential c = vault.credentials().read(accountId, Slot.CURRENT).orElseThrow()) {
             return c.secret().reveal();
         }
     }
@@ -215,11 +212,11 @@ class ApiRoutesTest extends CamelMainTestSupport {
     /** Everything a refused request must leave as it was: inventory, credentials, checkouts, non-login audit. */
     private String state() {
         StringBuilder s = new StringBuilder();
-        s.append(store.listPolicies()).append('\n').append(store.listTargets()).append('\n');
-        for (Account a : store.listAccounts(null)) {
+        s.append(vault.policies().listPolicies()).append('\n').append(vault.targets().listTargets()).append('\n');
+        for (Account a : vault.accounts().listAccounts(null)) {
             s.append(a).append(' ');
             for (Slot slot : Slot.values()) {
-                store.read(a.id(), slot).ifPresent(c -> {
+                vault.credentials().read(a.id(), slot).ifPresent(c -> {
                     try (StoredCredential credential = c) {
                         s.append(slot).append('=').append(credential.version()).append(':')
                                 .append(credential.secret().reveal().hashCode()).append(' ');
@@ -228,15 +225,15 @@ class ApiRoutesTest extends CamelMainTestSupport {
             }
             s.append('\n');
         }
-        s.append(store.checkouts()).append('\n');
-        store.auditTrail(null, 10_000).stream().filter(a -> !a.operation().startsWith("API_"))
+        s.append(vault.accounts().checkouts()).append('\n');
+        vault.audit().trail(null, 10_000).stream().filter(a -> !a.operation().startsWith("API_"))
                 .forEach(a -> s.append(a.operation()).append(' ').append(a.accountId()).append('\n'));
         s.append(target.passwords);
         return s.toString();
     }
 
     private long audited(String operation, String outcome) {
-        return store.auditTrail(null, 10_000).stream()
+        return vault.audit().trail(null, 10_000).stream()
                 .filter(a -> a.operation().equals(operation) && a.outcome().equals(outcome)).count();
     }
 
@@ -315,9 +312,9 @@ class ApiRoutesTest extends CamelMainTestSupport {
                 assertThat(state()).as("a refused request changes nothing").isEqualTo(before);
             }
         }
-        assertThat(store.findPolicy("p-admin")).isPresent();
-        assertThat(store.findPolicy("p-a")).isEmpty();
-        assertThat(store.findPolicy("p-o")).isEmpty();
+        assertThat(vault.policies().findPolicy("p-admin")).isPresent();
+        assertThat(vault.policies().findPolicy("p-a")).isEmpty();
+        assertThat(vault.policies().findPolicy("p-o")).isEmpty();
         assertThat(audited("API_DENIED", "DENIED")).as("one per 403 above").isEqualTo(11);
     }
 
@@ -332,11 +329,11 @@ class ApiRoutesTest extends CamelMainTestSupport {
         assertError(call("POST", "/api/v1/accounts/acct-1/rotate", wrong, null), 401, "UNAUTHENTICATED");
         assertError(call("POST", "/api/v1/targets", basic, "{\"id\": \"t2\", \"type\": \"fake\", \"host\": \"h\"}"), 403, "FORBIDDEN");
 
-        assertThat(store.auditTrail("acct-1", 100)).anySatisfy(a -> {
+        assertThat(vault.audit().trail("acct-1", 100)).anySatisfy(a -> {
             assertThat(a.operation()).isEqualTo("ROTATE");
             assertThat(a.actor()).isEqualTo("api:service-account:seed-script");
         });
-        assertThat(store.auditTrail(null, 1000)).allSatisfy(a -> assertThat(String.valueOf(a.detail())).doesNotContain(SA_PASSWORD));
+        assertThat(vault.audit().trail(null, 1000)).allSatisfy(a -> assertThat(String.valueOf(a.detail())).doesNotContain(SA_PASSWORD));
     }
 
     @Test
@@ -377,7 +374,7 @@ class ApiRoutesTest extends CamelMainTestSupport {
         String now = current("acct-1");
         assertThat(now).isNotEqualTo(INITIAL).isEqualTo(target.passwords.get("acct-1"));
         assertThat(response.body()).doesNotContain(now);
-        assertThat(store.auditTrail("acct-1", 100)).anySatisfy(a -> assertThat(a.actor()).isEqualTo("api:token:operator-1"));
+        assertThat(vault.audit().trail("acct-1", 100)).anySatisfy(a -> assertThat(a.actor()).isEqualTo("api:token:operator-1"));
     }
 
     @Test
@@ -385,14 +382,14 @@ class ApiRoutesTest extends CamelMainTestSupport {
         assertError(call("POST", "/api/v1/accounts/ghost/rotate", bearer(operatorToken), null), 404, "NOT_FOUND", "unknown account id 'ghost'");
         assertError(call("POST", "/api/v1/accounts/bad%20id/rotate", bearer(operatorToken), null), 400, "INVALID_PARAMETER", "parameter 'id'");
 
-        AccountLock lock = store.tryLock("acct-1", Duration.ofMinutes(1)).orElseThrow();
+        AccountLock lock = vault.accounts().tryLock("acct-1", Duration.ofMinutes(1)).orElseThrow();
         try {
             HttpResponse<String> busy = call("POST", "/api/v1/accounts/acct-1/rotate", bearer(operatorToken), null);
             assertError(busy, 409, "BUSY", "another operation holds account 'acct-1'");
             assertThat(json(busy).get("outcome").asText()).isEqualTo("BUSY");
             assertThat(json(busy).get("success").asBoolean()).isFalse();
         } finally {
-            store.unlock(lock);
+            vault.accounts().unlock(lock);
         }
 
         target.rejectNextChanges = 3;
@@ -423,7 +420,7 @@ class ApiRoutesTest extends CamelMainTestSupport {
         assertThat(response.body()).doesNotContain(value);
         assertThat(current("acct-1")).isEqualTo(value);
         assertThat(target.passwords.get("acct-1")).as("vault only").isEqualTo(INITIAL);
-        assertThat(store.auditTrail(null, 1000)).allSatisfy(a -> assertThat(String.valueOf(a.detail())).doesNotContain(value));
+        assertThat(vault.audit().trail(null, 1000)).allSatisfy(a -> assertThat(String.valueOf(a.detail())).doesNotContain(value));
 
         HttpResponse<String> generated = call("POST", "/api/v1/accounts/acct-2/set", bearer(operatorToken),
                 "{\"generate\": true, \"vaultOnly\": false}");
@@ -459,8 +456,8 @@ class ApiRoutesTest extends CamelMainTestSupport {
         JsonNode checkout = json(out);
         assertThat(checkout.get("value").asText()).isEqualTo(INITIAL).isEqualTo(current("acct-1"));
         assertThat(checkout.get("checkedOutBy").asText()).isEqualTo("api:token:operator-1");
-        assertThat(store.checkedOutBy("acct-1")).hasValue("api:token:operator-1");
-        assertThat(store.auditTrail("acct-1", 100)).anySatisfy(a -> {
+        assertThat(vault.accounts().checkedOutBy("acct-1")).hasValue("api:token:operator-1");
+        assertThat(vault.audit().trail("acct-1", 100)).anySatisfy(a -> {
             assertThat(a.operation()).isEqualTo("REVEAL");
             assertThat(a.actor()).isEqualTo("api:token:operator-1");
             assertThat(String.valueOf(a.detail())).doesNotContain(INITIAL);
@@ -481,7 +478,7 @@ class ApiRoutesTest extends CamelMainTestSupport {
         HttpResponse<String> in = call("POST", "/api/v1/accounts/acct-1/checkin", bearer(operatorToken), null);
         assertThat(in.statusCode()).as(in.body()).isEqualTo(200);
         assertThat(json(in).get("outcome").asText()).isEqualTo("SUCCEEDED");
-        assertThat(store.checkedOutBy("acct-1")).isEmpty();
+        assertThat(vault.accounts().checkedOutBy("acct-1")).isEmpty();
         assertThat(current("acct-1")).as("rotated after checkin").isNotEqualTo(INITIAL).isEqualTo(target.passwords.get("acct-1"));
         assertError(call("POST", "/api/v1/accounts/acct-1/checkin", bearer(operatorToken), null), 409, "NOT_CHECKED_OUT");
     }
@@ -493,7 +490,7 @@ class ApiRoutesTest extends CamelMainTestSupport {
         HttpResponse<String> in = call("POST", "/api/v1/accounts/acct-2/checkin", bearer(adminToken), null);
 
         assertThat(in.statusCode()).as(in.body()).isEqualTo(200);
-        assertThat(store.checkedOutBy("acct-2")).isEmpty();
+        assertThat(vault.accounts().checkedOutBy("acct-2")).isEmpty();
         assertThat(current("acct-2")).isNotEqualTo(INITIAL);
     }
 
@@ -518,8 +515,8 @@ class ApiRoutesTest extends CamelMainTestSupport {
         HttpResponse<String> updated = call("PUT", "/api/v1/targets/pg", admin,
                 "{\"type\": \"postgresql\", \"host\": \"db2.example\", \"port\": 6432, \"policy\": \"db\", \"adminAccount\": \"pg-app\"}");
         assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
-        assertThat(store.findTarget("pg").orElseThrow().host()).isEqualTo("db2.example");
-        assertThat(store.findTarget("pg").orElseThrow().adminAccountId()).isEqualTo("pg-app");
+        assertThat(vault.targets().findTarget("pg").orElseThrow().host()).isEqualTo("db2.example");
+        assertThat(vault.targets().findTarget("pg").orElseThrow().adminAccountId()).isEqualTo("pg-app");
 
         JsonNode list = json(call("GET", "/api/v1/accounts?target=pg", bearer(auditorToken), null));
         assertThat(list).hasSize(1);
@@ -534,14 +531,14 @@ class ApiRoutesTest extends CamelMainTestSupport {
 
         // PUT replaces the whole target: without policy and adminAccount it names neither
         assertThat(call("PUT", "/api/v1/targets/pg", admin, "{\"type\": \"postgresql\", \"host\": \"db2.example\"}").statusCode()).isEqualTo(200);
-        assertThat(store.findTarget("pg").orElseThrow().policyId()).isNull();
+        assertThat(vault.targets().findTarget("pg").orElseThrow().policyId()).isNull();
         assertThat(call("DELETE", "/api/v1/accounts/pg-app", admin, null).statusCode()).isEqualTo(204);
         assertThat(call("DELETE", "/api/v1/targets/pg", admin, null).statusCode()).isEqualTo(204);
         assertThat(call("DELETE", "/api/v1/policies/db", admin, null).statusCode()).isEqualTo(204);
-        assertThat(store.findTarget("pg")).isEmpty();
-        assertThat(store.findAccount("pg-app")).isEmpty();
+        assertThat(vault.targets().findTarget("pg")).isEmpty();
+        assertThat(vault.accounts().findAccount("pg-app")).isEmpty();
         assertError(call("GET", "/api/v1/targets/pg", admin, null), 404, "NOT_FOUND", "unknown target id 'pg'");
-        assertThat(store.auditTrail(null, 1000)).extracting(AuditRecord::operation)
+        assertThat(vault.audit().trail(null, 1000)).extracting(AuditRecord::operation)
                 .contains("POLICY_CREATE", "TARGET_CREATE", "ACCOUNT_CREATE", "TARGET_UPDATE", "ACCOUNT_DELETE", "TARGET_DELETE", "POLICY_DELETE");
     }
 
@@ -619,7 +616,7 @@ class ApiRoutesTest extends CamelMainTestSupport {
         refused = call("PUT", "/api/v1/targets/fleet", admin, "{\"type\": \"postgresql\", \"host\": \"db.example\","
                 + " \"settings\": {\"sslrotcert\": \"/etc/ca.pem\"}}");
         assertError(refused, 400, "UNKNOWN_FIELD", misspelt);
-        assertThat(store.findTarget("pg")).isEmpty();
+        assertThat(vault.targets().findTarget("pg")).isEmpty();
         assertThat(state()).isEqualTo(before);
 
         // typed or as strings, valid settings are stored as strings
@@ -627,7 +624,7 @@ class ApiRoutesTest extends CamelMainTestSupport {
                 + " \"host\": \"db.example\", \"tls\": \"VERIFY-FULL\", \"settings\": {\"maxPoolSize\": 5,"
                 + " \"sslrootcert\": \"/etc/ca.pem\"}}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        Target stored = store.findTarget("pg").orElseThrow();
+        Target stored = vault.targets().findTarget("pg").orElseThrow();
         assertThat(stored.type()).isEqualTo("postgresql");
         assertThat(stored.tlsMode()).isEqualTo(TlsMode.VERIFY_FULL);
         assertThat(stored.settings()).isEqualTo(Map.of("maxPoolSize", "5", "sslrootcert", "/etc/ca.pem"));
@@ -666,7 +663,7 @@ class ApiRoutesTest extends CamelMainTestSupport {
                 {"id": "nightly", "minLength": 24, "rotation": {"cron": "0 0 2 * * ?", "window": "01:00-05:00"}}""");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         assertThat(json(created).get("rotation").get("cron").asText()).isEqualTo("0 0 2 * * ?");
-        assertThat(store.rotationSchedules().get("nightly").window()).isEqualTo("01:00-05:00");
+        assertThat(vault.policies().rotationSchedules().get("nightly").window()).isEqualTo("01:00-05:00");
 
         HttpResponse<String> replaced = call("PUT", "/api/v1/policies/nightly", admin, """
                 {"minLength": 24, "rotation": {"interval": "P30D"}}""");
@@ -674,7 +671,7 @@ class ApiRoutesTest extends CamelMainTestSupport {
         JsonNode read = json(call("GET", "/api/v1/policies/nightly", bearer(auditorToken), null));
         assertThat(read.get("rotation").get("interval").asText()).isEqualTo("PT720H");
         assertThat(read.get("rotation").has("cron")).isFalse();
-        assertThat(store.rotationSchedules().get("nightly").interval()).isEqualTo(Duration.ofDays(30));
+        assertThat(vault.policies().rotationSchedules().get("nightly").interval()).isEqualTo(Duration.ofDays(30));
 
         String before = state();
         assertError(call("PUT", "/api/v1/policies/nightly", admin, """
@@ -682,7 +679,7 @@ class ApiRoutesTest extends CamelMainTestSupport {
         assertError(call("POST", "/api/v1/policies", admin, """
                 {"id": "p2", "rotation": {"window": "25:00-26:00", "interval": "P1D"}}"""), 400, "INVALID_FIELD", "rotation.window");
         assertThat(state()).isEqualTo(before);
-        assertThat(store.rotationSchedules().get("nightly").interval()).isEqualTo(Duration.ofDays(30));
+        assertThat(vault.policies().rotationSchedules().get("nightly").interval()).isEqualTo(Duration.ofDays(30));
 
         assertThat(call("PUT", "/api/v1/policies/nightly", admin, "{\"minLength\": 24}").statusCode()).isEqualTo(200);
         assertThat(json(call("GET", "/api/v1/policies/nightly", admin, null)).has("rotation")).as("PUT replaces: no schedule").isFalse();
@@ -690,19 +687,19 @@ class ApiRoutesTest extends CamelMainTestSupport {
 
     @Test
     void deletingAnAccountWithAPendingCredentialIsRefused() throws Exception {
-        AccountLock lock = store.tryLock("acct-2", Duration.ofMinutes(1)).orElseThrow();
-        store.writePending(lock, "r-1", Secret.fromUtf8("pending-Passw0rd".getBytes(StandardCharsets.UTF_8)),
+        AccountLock lock = vault.accounts().tryLock("acct-2", Duration.ofMinutes(1)).orElseThrow();
+        vault.credentials().writePending(lock, "r-1", Secret.fromUtf8("pending-Passw0rd".getBytes(StandardCharsets.UTF_8)),
                 AuditRecord.of("test", "PENDING_WRITTEN", "acct-2", "fleet", "r-1", "PENDING", null));
-        store.unlock(lock);
+        vault.accounts().unlock(lock);
         String before = state();
 
         assertError(call("DELETE", "/api/v1/accounts/acct-2", bearer(adminToken), null), 409, "PENDING_CREDENTIAL", "recover it first");
 
         assertThat(state()).isEqualTo(before);
-        assertThat(store.has("acct-2", Slot.PENDING)).isTrue();
+        assertThat(vault.credentials().has("acct-2", Slot.PENDING)).isTrue();
         assertThat(call("DELETE", "/api/v1/accounts/acct-1", bearer(adminToken), null).statusCode()).isEqualTo(204);
-        assertThat(store.findAccount("acct-1")).isEmpty();
-        assertThat(store.read("acct-1", Slot.CURRENT)).as("credentials go with the account").isEmpty();
+        assertThat(vault.accounts().findAccount("acct-1")).isEmpty();
+        assertThat(vault.credentials().read("acct-1", Slot.CURRENT)).as("credentials go with the account").isEmpty();
     }
 
     @Test
@@ -710,7 +707,7 @@ class ApiRoutesTest extends CamelMainTestSupport {
         vault.users().ensureUserTarget("test", "people");
         vault.users().upsertUser("test", new io.rotor.domain.VaultUser("alice", "people", "alice", "Alice", false));
         vault.templates().ensureVaultTarget("test", "vault");
-        store.upsertAccount("v-acct-1", "vault", "acct-1", CredentialType.PASSWORD, null);
+        vault.accounts().upsertAccount("v-acct-1", "vault", "acct-1", CredentialType.PASSWORD, null);
         vault.attributes().setAttribute("test", "v-acct-1", "link", List.of("acct-1"));
         String before = state();
 
@@ -744,7 +741,7 @@ class ApiRoutesTest extends CamelMainTestSupport {
         assertError(call("GET", "/api/v1/no-such-thing", admin, null), 404, "NOT_FOUND");
 
         assertThat(state()).isEqualTo(before);
-        assertThat(store.findTarget("t")).isEmpty();
+        assertThat(vault.targets().findTarget("t")).isEmpty();
     }
 
     @Test
@@ -761,18 +758,18 @@ class ApiRoutesTest extends CamelMainTestSupport {
         assertError(call("GET", "/api/v1/audit?limit=0", bearer(adminToken), null), 400, "INVALID_PARAMETER", "parameter 'limit'");
         assertError(call("GET", "/api/v1/audit?limit=5000", bearer(adminToken), null), 400, "INVALID_PARAMETER");
         assertError(call("GET", "/api/v1/audit?account=a%0Ab", bearer(adminToken), null), 400, "INVALID_PARAMETER", "parameter 'account'");
-        assertThat(store.auditTrail(null, 10_000)).allSatisfy(a -> assertThat(String.valueOf(a.detail()))
+        assertThat(vault.audit().trail(null, 10_000)).allSatisfy(a -> assertThat(String.valueOf(a.detail()))
                 .doesNotContain(current("acct-1")).doesNotContain(operatorToken));
     }
 
     @Test
     void theVaultStaysUnverifiedUntilAVerifyThroughTheApi() throws Exception {
         call("POST", "/api/v1/accounts/acct-1/set", bearer(operatorToken), "{\"value\": \"" + INITIAL + "\", \"vaultOnly\": true}");
-        assertThat(store.findAccount("acct-1").orElseThrow().status()).isEqualTo(AccountStatus.UNVERIFIED);
+        assertThat(vault.accounts().findAccount("acct-1").orElseThrow().status()).isEqualTo(AccountStatus.UNVERIFIED);
 
         HttpResponse<String> verify = call("POST", "/api/v1/accounts/acct-1/verify", bearer(operatorToken), null);
 
         assertThat(verify.statusCode()).isEqualTo(200);
-        assertThat(store.findAccount("acct-1").orElseThrow().status()).isEqualTo(AccountStatus.IN_SYNC);
+        assertThat(vault.accounts().findAccount("acct-1").orElseThrow().status()).isEqualTo(AccountStatus.IN_SYNC);
     }
 }

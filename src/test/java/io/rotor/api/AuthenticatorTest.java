@@ -4,7 +4,6 @@ import io.rotor.domain.Role;
 import io.rotor.vault.AuditRecord;
 import io.rotor.vault.MasterKey;
 import io.rotor.vault.Vault;
-import io.rotor.vault.VaultStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,16 +30,14 @@ class AuthenticatorTest {
     Path dataDir;
 
     private Vault vault;
-    private VaultStore store;
     private AuthStore auth;
     private Authenticator authenticator;
 
     @BeforeEach
     void open() {
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 2);
-        store = vault.store();
         auth = new AuthStore(vault.tokens());
-        authenticator = new Authenticator(auth, store);
+        authenticator = new Authenticator(auth, vault.audit());
     }
 
     @AfterEach
@@ -59,7 +56,7 @@ class AuthenticatorTest {
     }
 
     private List<AuditRecord> logins() {
-        List<AuditRecord> all = new ArrayList<>(store.auditTrail(null, 1000));
+        List<AuditRecord> all = new ArrayList<>(vault.audit().trail(null, 1000));
         all.removeIf(a -> !a.operation().startsWith("API_"));
         return all;
     }
@@ -210,7 +207,7 @@ class AuthenticatorTest {
                 }
             }
         }
-        assertThat(store.auditTrail(null, 100)).anySatisfy(a -> {
+        assertThat(vault.audit().trail(null, 100)).anySatisfy(a -> {
             assertThat(a.operation()).isEqualTo("TOKEN_CREATE");
             assertThat(a.detail()).contains("'ci'").doesNotContain(token);
         });

@@ -9,7 +9,6 @@ import io.rotor.domain.TlsMode;
 import io.rotor.vault.MasterKey;
 import io.rotor.vault.Vault;
 import io.rotor.vault.VaultModel;
-import io.rotor.vault.VaultStore;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.rest.RestDefinition;
@@ -49,7 +48,6 @@ class DirectoryApiTest extends CamelMainTestSupport {
     private final HttpClient http = HttpClient.newHttpClient();
     private Path dataDir;
     private Vault vault;
-    private VaultStore store;
     private String adminToken;
     private String operatorToken;
     private String auditorToken;
@@ -89,13 +87,12 @@ class DirectoryApiTest extends CamelMainTestSupport {
     protected void bindToRegistry(Registry registry) throws Exception {
         dataDir = Files.createTempDirectory("rotor-dirapi-");
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 4);
-        store = vault.store();
         AuthStore auth = new AuthStore(vault.tokens());
-        registry.bind("apiAuthenticator", new Authenticator(auth, store));
-        DirectoryApi directory = new DirectoryApi(store, vault.users(), vault.groups(), vault.attributes(), vault.access(),
+        registry.bind("apiAuthenticator", new Authenticator(auth, vault.audit()));
+        DirectoryApi directory = new DirectoryApi(vault.accounts(), vault.targets(), vault.users(), vault.groups(), vault.attributes(), vault.access(),
                 vault.templates());
-        registry.bind("apiInventory", new InventoryApi(store, directory));
-        registry.bind("apiAccounts", new AccountApi(store));
+        registry.bind("apiInventory", new InventoryApi(vault, directory));
+        registry.bind("apiAccounts", new AccountApi(vault));
         registry.bind("apiDirectory", directory);
 
         adminToken = token(auth, "admin-1", Role.ADMIN);
@@ -103,11 +100,11 @@ class DirectoryApiTest extends CamelMainTestSupport {
         auditorToken = token(auth, "auditor-1", Role.AUDITOR);
 
         // a real target with a backing account, a vault target with one vault account, a user target
-        store.upsertTarget(new Target("fleet", "fake", "localhost", 1, null, TlsMode.DISABLE, null, null, Map.of()));
-        store.upsertAccount("db1-app", "fleet", "app", CredentialType.PASSWORD, null);
+        vault.targets().upsertTarget(new Target("fleet", "fake", "localhost", 1, null, TlsMode.DISABLE, null, null, Map.of()));
+        vault.accounts().upsertAccount("db1-app", "fleet", "app", CredentialType.PASSWORD, null);
         vault.templates().ensureVaultTarget("test", "pam");
         vault.users().ensureUserTarget("test", "staff");
-        store.upsertAccount("v-db1-app", "pam", "db1-app", CredentialType.PASSWORD, null);
+        vault.accounts().upsertAccount("v-db1-app", "pam", "db1-app", CredentialType.PASSWORD, null);
     }
 
     private static String token(AuthStore auth, String name, Role role) {
@@ -167,21 +164,21 @@ class DirectoryApiTest extends CamelMainTestSupport {
     /** Everything a refused request must leave as it was: the directory, attributes, access, and non-login audit. */
     private String state() {
         StringBuilder s = new StringBuilder();
-        s.append(store.listTargets()).append('\n');
+        s.append(vault.targets().listTargets()).append('\n');
         for (String target : List.of("staff")) {
             s.append(vault.users().listUsers(target)).append('\n').append(vault.groups().listGroups(target)).append('\n');
             vault.groups().listGroups(target).forEach(g -> s.append(g.id()).append(vault.groups().members(g.id())).append('\n'));
             vault.users().listUsers(target).forEach(u -> s.append(u.id()).append(vault.access().accessOf(u.id())).append('\n'));
         }
         s.append(vault.templates().listTemplates()).append('\n');
-        store.listAccounts(null).forEach(a -> s.append(a.id()).append(vault.attributes().attributes(a.id())).append('\n'));
-        store.auditTrail(null, 10_000).stream().filter(a -> !a.operation().startsWith("API_"))
+        vault.accounts().listAccounts(null).forEach(a -> s.append(a.id()).append(vault.attributes().attributes(a.id())).append('\n'));
+        vault.audit().trail(null, 10_000).stream().filter(a -> !a.operation().startsWith("API_"))
                 .forEach(a -> s.append(a.operation()).append(' ').append(a.detail()).append('\n'));
         return s.toString();
     }
 
     private long audited(String operation) {
-        return store.auditTrail(null, 10_000).stream().filter(a -> a.operation().equals(operation)).count();
+        return vault.audit().trail(null, 10_000).stream().filter(a -> a.operation().equals(operation)).count();
     }
 
     private static List<String> ids(JsonNode list) {
@@ -204,8 +201,8 @@ class DirectoryApiTest extends CamelMainTestSupport {
         assertThat(vaultTarget.has("host")).as("a view onto the vault has no host").isFalse();
         ok(admin("POST", "/api/v1/targets", "{\"id\": \"people\", \"type\": \"vault-users\"}"), 201);
 
-        assertThat(store.findTarget("vault").orElseThrow().type()).isEqualTo(VaultModel.VAULT_TARGET_TYPE);
-        assertThat(store.findTarget("people").orElseThrow().type()).isEqualTo(VaultModel.USER_TARGET_TYPE);
+        assertThat(vault.targets().findTarget("vault").orElseThrow().type()).isEqualTo(VaultModel.VAULT_TARGET_TYPE);
+        assertThat(vault.targets().findTarget("people").orElseThrow().type()).isEqualTo(VaultModel.USER_TARGET_TYPE);
         JsonNode list = ok(call("GET", "/api/v1/targets", auditorToken, null), 200);
         assertThat(ids(list)).contains("vault", "people", "fleet");
 
@@ -217,7 +214,7 @@ class DirectoryApiTest extends CamelMainTestSupport {
         assertError(admin("PUT", "/api/v1/targets/vault", "{\"type\": \"vault\"}"), 400, "INVALID_FIELD", "field 'type'");
         assertError(call("POST", "/api/v1/targets", operatorToken, "{\"id\": \"v3\", \"type\": \"vault\"}"), 403, "FORBIDDEN");
         assertThat(state()).isEqualTo(before);
-        assertThat(store.findTarget("v2")).isEmpty();
+        assertThat(vault.targets().findTarget("v2")).isEmpty();
     }
 
     // ---------------------------------------------------------------- users

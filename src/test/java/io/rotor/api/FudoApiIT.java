@@ -13,7 +13,6 @@ import io.rotor.it.RealTargets;
 import io.rotor.vault.MasterKey;
 import io.rotor.vault.StoredCredential;
 import io.rotor.vault.Vault;
-import io.rotor.vault.VaultStore;
 import io.rotor.workflow.AccountQueries;
 import io.rotor.workflow.FailureResults;
 import io.rotor.workflow.RecoveryService;
@@ -56,7 +55,6 @@ class FudoApiIT extends CamelMainTestSupport {
     private final RealTargets.Ssh ssh = RealTargets.load().ssh();
     private Path dataDir;
     private Vault vault;
-    private VaultStore store;
     private ConnectorRegistry connectors;
     private String adminToken;
     private String operatorToken;
@@ -100,24 +98,23 @@ class FudoApiIT extends CamelMainTestSupport {
     protected void bindToRegistry(Registry registry) throws Exception {
         dataDir = Files.createTempDirectory("rotor-fudo-it-");
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 4);
-        store = vault.store();
         AuthStore auth = new AuthStore(vault.tokens());
         connectors = new ConnectorRegistry();   // the shipped factories, ssh among them
-        RotationService rotation = new RotationService(store, connectors, new PasswordGenerator(), new RotorMetrics(),
+        RotationService rotation = new RotationService(vault, connectors, new PasswordGenerator(), new RotorMetrics(),
                 Duration.ofMinutes(5), 3);
         ChangerCatalog catalog = new ChangerCatalog(vault.changers());
         connectors.attach(new ConnectorContext(catalog));   // user-defined changers reach the connectors
         registry.bind("rotationService", rotation);
-        registry.bind("recoveryService", new RecoveryService(store, rotation));
-        registry.bind("accountQueries", new AccountQueries(store));
+        registry.bind("recoveryService", new RecoveryService(vault.accounts(), rotation));
+        registry.bind("accountQueries", new AccountQueries(vault.accounts(), vault.targets()));
         registry.bind("failureResults", new FailureResults(new RotorMetrics()));
         registry.bind("tallies", new io.rotor.workflow.Tallies());
-        registry.bind("apiAuthenticator", new Authenticator(auth, store));
-        registry.bind("apiInventory", new InventoryApi(store));
-        registry.bind("apiAccounts", new AccountApi(store));
+        registry.bind("apiAuthenticator", new Authenticator(auth, vault.audit()));
+        registry.bind("apiInventory", new InventoryApi(vault));
+        registry.bind("apiAccounts", new AccountApi(vault));
         registry.bind(ChangerCatalog.BEAN, catalog);
-        registry.bind("apiPasswordChangers", new PasswordChangerApi(catalog, store));
-        registry.bind("rotationDue", new io.rotor.schedule.RotationDue(store, java.time.ZoneOffset.UTC,
+        registry.bind("apiPasswordChangers", new PasswordChangerApi(catalog, vault.accounts(), vault.targets()));
+        registry.bind("rotationDue", new io.rotor.schedule.RotationDue(vault.accounts(), vault.policies(), java.time.ZoneOffset.UTC,
                 io.rotor.domain.RotationSchedule.none(), java.time.Clock.systemUTC()));
         io.rotor.workflow.WorkflowBeans.bind(registry, vault, rotation, dataDir);
         adminToken = Credentials.newToken();
@@ -155,7 +152,7 @@ class FudoApiIT extends CamelMainTestSupport {
     }
 
     private String current(String account) {
-        try (StoredCredential c = store.read(account, Slot.CURRENT).orElseThrow()) {
+        try (StoredCredential c = vault.credentials().read(account, Slot.CURRENT).orElseThrow()) {
             return c.secret().reveal();
         }
     }
@@ -231,7 +228,7 @@ class FudoApiIT extends CamelMainTestSupport {
             assertThat(error.get("transcript").asText()).contains("> LC_ALL=C passwd; echo my-passwd-rc=$?");
             assertThat(failed.body()).doesNotContain(new String(old));
             assertThat(current(account)).isEqualTo(new String(old));
-            assertThat(store.auditTrail(null, 100).stream().filter(a -> a.operation().equals("CHANGER_FAILED")).toList())
+            assertThat(vault.audit().trail(null, 100).stream().filter(a -> a.operation().equals("CHANGER_FAILED")).toList())
                     .isNotEmpty().allSatisfy(a -> assertThat(a.detail()).doesNotContain(new String(old)));
             assertThat(logins.login(user, old)).as("the old password still works").isTrue();
         }

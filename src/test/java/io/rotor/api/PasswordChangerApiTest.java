@@ -16,7 +16,6 @@ import io.rotor.domain.TlsMode;
 import io.rotor.vault.MasterKey;
 import io.rotor.vault.StoredCredential;
 import io.rotor.vault.Vault;
-import io.rotor.vault.VaultStore;
 import io.rotor.workflow.AccountQueries;
 import io.rotor.workflow.FailureResults;
 import io.rotor.workflow.FakeTarget;
@@ -60,7 +59,6 @@ class PasswordChangerApiTest extends CamelMainTestSupport {
     private final FakeTarget target = new FakeTarget();
     private Path dataDir;
     private Vault vault;
-    private VaultStore store;
     private String adminToken;
     private String operatorToken;
     private String auditorToken;
@@ -105,34 +103,33 @@ class PasswordChangerApiTest extends CamelMainTestSupport {
     protected void bindToRegistry(Registry registry) throws Exception {
         dataDir = Files.createTempDirectory("rotor-api2-");
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 4);
-        store = vault.store();
         AuthStore auth = new AuthStore(vault.tokens());
         ConnectorRegistry connectors = new ConnectorRegistry();
         connectors.register(target);
-        RotationService rotation = new RotationService(store, connectors, new PasswordGenerator(), new RotorMetrics(),
+        RotationService rotation = new RotationService(vault, connectors, new PasswordGenerator(), new RotorMetrics(),
                 Duration.ofMinutes(5), 3);
         ChangerCatalog catalog = new ChangerCatalog(vault.changers());
         connectors.attach(new ConnectorContext(catalog));   // user-defined changers reach the connectors
         registry.bind("rotationService", rotation);
-        registry.bind("recoveryService", new RecoveryService(store, rotation));
-        registry.bind("accountQueries", new AccountQueries(store));
+        registry.bind("recoveryService", new RecoveryService(vault.accounts(), rotation));
+        registry.bind("accountQueries", new AccountQueries(vault.accounts(), vault.targets()));
         registry.bind("failureResults", new FailureResults(new RotorMetrics()));
         registry.bind("tallies", new io.rotor.workflow.Tallies());
-        registry.bind("rotationDue", new io.rotor.schedule.RotationDue(store, java.time.ZoneOffset.UTC,
+        registry.bind("rotationDue", new io.rotor.schedule.RotationDue(vault.accounts(), vault.policies(), java.time.ZoneOffset.UTC,
                 io.rotor.domain.RotationSchedule.none(), java.time.Clock.systemUTC()));
-        registry.bind("apiAuthenticator", new Authenticator(auth, store));
-        registry.bind("apiInventory", new InventoryApi(store));
-        registry.bind("apiAccounts", new AccountApi(store));
+        registry.bind("apiAuthenticator", new Authenticator(auth, vault.audit()));
+        registry.bind("apiInventory", new InventoryApi(vault));
+        registry.bind("apiAccounts", new AccountApi(vault));
         registry.bind(ChangerCatalog.BEAN, catalog);
-        registry.bind("apiPasswordChangers", new PasswordChangerApi(catalog, store));
+        registry.bind("apiPasswordChangers", new PasswordChangerApi(catalog, vault.accounts(), vault.targets()));
         io.rotor.workflow.WorkflowBeans.bind(registry, vault, rotation, dataDir);
 
         adminToken = token(auth, "admin-1", Role.ADMIN);
         operatorToken = token(auth, "operator-1", Role.OPERATOR);
         auditorToken = token(auth, "auditor-1", Role.AUDITOR);
 
-        store.upsertTarget(new Target("fleet", "fake", "localhost", 1, null, TlsMode.DISABLE, null, null, Map.of()));
-        store.upsertAccount("acct-1", "fleet", "acct-1", CredentialType.PASSWORD, null);
+        vault.targets().upsertTarget(new Target("fleet", "fake", "localhost", 1, null, TlsMode.DISABLE, null, null, Map.of()));
+        vault.accounts().upsertAccount("acct-1", "fleet", "acct-1", CredentialType.PASSWORD, null);
         target.passwords.put("acct-1", INITIAL);
         rotation.set("acct-1", Secret.fromUtf8(INITIAL.getBytes(StandardCharsets.UTF_8)), true, "test");
     }
@@ -196,7 +193,7 @@ class PasswordChangerApiTest extends CamelMainTestSupport {
     }
 
     private String changerState() {
-        return store.auditTrail(null, 10_000).stream().filter(a -> a.operation().startsWith("CHANGER_")).count() + " "
+        return vault.audit().trail(null, 10_000).stream().filter(a -> a.operation().startsWith("CHANGER_")).count() + " "
                 + new ChangerCatalog(vault.changers()).all().stream()
                 .map(e -> e.changer().toString() + e.variables()).toList();
     }
@@ -252,7 +249,7 @@ class PasswordChangerApiTest extends CamelMainTestSupport {
         JsonNode deleted = ok(call("DELETE", "/api/v2/password_changer/" + id, adminToken, null));
         assertThat(deleted.toString()).isEqualTo("{\"result\":\"success\"}");
         assertError(call("GET", "/api/v2/password_changer/" + id, adminToken, null), 404, "NOT_FOUND", id);
-        assertThat(store.auditTrail(null, 100).stream().map(a -> a.operation()).toList())
+        assertThat(vault.audit().trail(null, 100).stream().map(a -> a.operation()).toList())
                 .contains("CHANGER_CREATE", "CHANGER_UPDATE", "CHANGER_DELETE");
     }
 
@@ -377,7 +374,7 @@ class PasswordChangerApiTest extends CamelMainTestSupport {
         JsonNode answer = ok(call("POST", "/api/v2/account/acct-1/trigger_password_changer", operatorToken, null));
         assertThat(answer.toString()).isEqualTo("{\"result\":\"success\"}");
         assertThat(version()).isGreaterThan(before);
-        try (StoredCredential c = store.read("acct-1", Slot.CURRENT).orElseThrow()) {
+        try (StoredCredential c = vault.credentials().read("acct-1", Slot.CURRENT).orElseThrow()) {
             assertThat(target.passwords.get("acct-1")).isEqualTo(c.secret().reveal());
         }
         assertError(call("POST", "/api/v2/account/nobody/trigger_password_changer", operatorToken, null), 404, "NOT_FOUND");
@@ -393,7 +390,7 @@ class PasswordChangerApiTest extends CamelMainTestSupport {
     @Test
     void aChangerNamedByATargetCannotBeDeletedOrRenamed() throws Exception {
         String id = create(seed("post-password-changer"));
-        store.upsertTarget(new Target("unix-1", "fake", "localhost", 1, null, TlsMode.DISABLE, null, null,
+        vault.targets().upsertTarget(new Target("unix-1", "fake", "localhost", 1, null, TlsMode.DISABLE, null, null,
                 Map.of("passwordChanger", "password_changer_winrm")));
         assertError(call("DELETE", "/api/v2/password_changer/" + id, adminToken, null), 409, "IN_USE", "unix-1");
         assertError(call("PATCH", "/api/v2/password_changer/" + id, adminToken, "{\"name\":\"renamed\"}"), 409, "IN_USE");
@@ -401,6 +398,6 @@ class PasswordChangerApiTest extends CamelMainTestSupport {
     }
 
     private int version() {
-        return (int) store.findAccount("acct-1").orElseThrow().version();
+        return (int) vault.accounts().findAccount("acct-1").orElseThrow().version();
     }
 }

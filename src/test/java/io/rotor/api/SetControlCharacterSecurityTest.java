@@ -13,7 +13,6 @@ import io.rotor.domain.TlsMode;
 import io.rotor.vault.MasterKey;
 import io.rotor.vault.StoredCredential;
 import io.rotor.vault.Vault;
-import io.rotor.vault.VaultStore;
 import io.rotor.workflow.AccountQueries;
 import io.rotor.workflow.FailureResults;
 import io.rotor.workflow.FakeTarget;
@@ -56,7 +55,6 @@ class SetControlCharacterSecurityTest extends CamelMainTestSupport {
     private final FakeTarget target = new FakeTarget();
     private Path dataDir;
     private Vault vault;
-    private VaultStore store;
     private String operatorToken;
 
     @Override
@@ -94,31 +92,30 @@ class SetControlCharacterSecurityTest extends CamelMainTestSupport {
     protected void bindToRegistry(Registry registry) throws Exception {
         dataDir = Files.createTempDirectory("rotor-cc-");
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 4);
-        store = vault.store();
         AuthStore auth = new AuthStore(vault.tokens());
         ConnectorRegistry connectors = new ConnectorRegistry();
         connectors.attach(io.rotor.connector.ConnectorContext.NONE);
         connectors.register(target);
-        RotationService rotation = new RotationService(store, connectors, new PasswordGenerator(), new RotorMetrics(),
+        RotationService rotation = new RotationService(vault, connectors, new PasswordGenerator(), new RotorMetrics(),
                 Duration.ofMinutes(5), 3);
         registry.bind("rotationService", rotation);
-        registry.bind("recoveryService", new RecoveryService(store, rotation));
-        registry.bind("accountQueries", new AccountQueries(store));
+        registry.bind("recoveryService", new RecoveryService(vault.accounts(), rotation));
+        registry.bind("accountQueries", new AccountQueries(vault.accounts(), vault.targets()));
         registry.bind("failureResults", new FailureResults(new RotorMetrics()));
         registry.bind("tallies", new io.rotor.workflow.Tallies());
-        registry.bind("rotationDue", new io.rotor.schedule.RotationDue(store, java.time.ZoneOffset.UTC,
+        registry.bind("rotationDue", new io.rotor.schedule.RotationDue(vault.accounts(), vault.policies(), java.time.ZoneOffset.UTC,
                 io.rotor.domain.RotationSchedule.none(), java.time.Clock.systemUTC()));
-        registry.bind("apiAuthenticator", new Authenticator(auth, store));
-        registry.bind("apiInventory", new InventoryApi(store));
-        registry.bind("apiAccounts", new AccountApi(store));
+        registry.bind("apiAuthenticator", new Authenticator(auth, vault.audit()));
+        registry.bind("apiInventory", new InventoryApi(vault));
+        registry.bind("apiAccounts", new AccountApi(vault));
         io.rotor.workflow.WorkflowBeans.bind(registry, vault, rotation, dataDir);
 
         operatorToken = Credentials.newToken();
         auth.createToken("operator-1", Role.OPERATOR, Credentials.tokenHash(operatorToken), "test");
 
-        store.upsertTarget(new Target("fleet", "fake", "localhost", 1, null, TlsMode.DISABLE, null, null, Map.of()));
+        vault.targets().upsertTarget(new Target("fleet", "fake", "localhost", 1, null, TlsMode.DISABLE, null, null, Map.of()));
         for (String id : new String[]{"bob", "root"}) {
-            store.upsertAccount(id, "fleet", id, CredentialType.PASSWORD, null);
+            vault.accounts().upsertAccount(id, "fleet", id, CredentialType.PASSWORD, null);
             target.passwords.put(id, INITIAL);
             rotation.set(id, Secret.fromUtf8(INITIAL.getBytes(StandardCharsets.UTF_8)), true, "test");
         }
@@ -144,9 +141,9 @@ class SetControlCharacterSecurityTest extends CamelMainTestSupport {
     private String state() {
         StringBuilder s = new StringBuilder();
         for (String id : new String[]{"bob", "root"}) {
-            s.append(id).append(' ').append(store.findAccount(id).orElseThrow().status()).append(' ');
+            s.append(id).append(' ').append(vault.accounts().findAccount(id).orElseThrow().status()).append(' ');
             for (Slot slot : Slot.values()) {
-                store.read(id, slot).ifPresent(c -> {
+                vault.credentials().read(id, slot).ifPresent(c -> {
                     try (StoredCredential credential = c) {
                         s.append(slot).append('=').append(credential.version()).append(':')
                                 .append(credential.secret().reveal().hashCode()).append(' ');
@@ -155,7 +152,7 @@ class SetControlCharacterSecurityTest extends CamelMainTestSupport {
             }
             s.append('\n');
         }
-        store.auditTrail(null, 10_000).stream().filter(a -> !a.operation().startsWith("API_"))
+        vault.audit().trail(null, 10_000).stream().filter(a -> !a.operation().startsWith("API_"))
                 .forEach(a -> s.append(a.operation()).append(' ').append(a.accountId()).append('\n'));
         return s.append(target.passwords).toString();
     }

@@ -57,7 +57,7 @@ class AuthCommandsTest {
     }
 
     private Principal login(String authorization) {
-        return withVault(v -> new Authenticator(new AuthStore(v.tokens()), v.store())
+        return withVault(v -> new Authenticator(new AuthStore(v.tokens()), v.audit())
                 .authenticate(authorization, "test"));
     }
 

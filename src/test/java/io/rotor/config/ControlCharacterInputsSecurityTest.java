@@ -67,11 +67,11 @@ class ControlCharacterInputsSecurityTest {
                     initialSecretEnv: BOB_PASSWORD
                 """);
         try (Vault vault = Vault.open(null, null, null, dir, MasterKey.load(null, dir.resolve("master.key")), 2)) {
-            InventoryApplier applier = new InventoryApplier(vault.store(), Map.of("BOB_PASSWORD", ATTACK));
+            InventoryApplier applier = new InventoryApplier(vault, Map.of("BOB_PASSWORD", ATTACK));
             assertThatThrownBy(() -> applier.apply(inventory))
                     .hasMessageContaining("BOB_PASSWORD").hasMessageContaining("^U, U+0015")
                     .hasMessageNotContaining("Pwned");
-            assertThat(vault.store().read("bob", Slot.CURRENT)).isEmpty();
+            assertThat(vault.credentials().read("bob", Slot.CURRENT)).isEmpty();
         }
     }
 

@@ -187,14 +187,14 @@ class ApiIT {
     private static String state() throws Exception {
         StringBuilder s = new StringBuilder();
         try (VaultReader vault = new VaultReader(dataDir, masterKey)) {
-            s.append(vault.vault().store().listTargets()).append('\n');
-            for (Account a : vault.vault().store().listAccounts(null)) {
+            s.append(vault.vault().targets().listTargets()).append('\n');
+            for (Account a : vault.vault().accounts().listAccounts(null)) {
                 s.append(a).append(' ');
                 for (Slot slot : Slot.values()) {
                     vault.secret(a.id(), slot).ifPresent(v -> s.append(slot).append('=').append(new String(v).hashCode()).append(' '));
                 }
             }
-            s.append('\n').append(vault.vault().store().checkouts());
+            s.append('\n').append(vault.vault().accounts().checkouts());
         }
         return s.toString();
     }

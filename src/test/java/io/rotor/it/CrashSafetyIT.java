@@ -5,7 +5,7 @@ import io.rotor.domain.Secret;
 import io.rotor.domain.Slot;
 import io.rotor.vault.AccountLock;
 import io.rotor.vault.AuditRecord;
-import io.rotor.vault.VaultStore;
+import io.rotor.vault.Vault;
 import io.rotor.workflow.CrashPoints;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -106,14 +106,14 @@ class CrashSafetyIT {
         RotorProcess.Result load = rotor.run("accounts", "--config", config.toString());
         assertThat(load.exitCode()).as(load.all()).isZero();
         try (VaultReader reader = new VaultReader(dataDir, masterKey)) {
-            VaultStore store = reader.vault().store();
+            Vault vault = reader.vault();
             for (Map.Entry<String, char[]> entry : initial.entrySet()) {
-                AccountLock lock = store.tryLock(entry.getKey(), Duration.ofMinutes(1)).orElseThrow();
+                AccountLock lock = vault.accounts().tryLock(entry.getKey(), Duration.ofMinutes(1)).orElseThrow();
                 try (Secret secret = Secret.of(entry.getValue().clone())) {
-                    store.setCurrent(lock, "initial", secret, AccountStatus.IN_SYNC,
+                    vault.credentials().setCurrent(lock, "initial", secret, AccountStatus.IN_SYNC,
                             AuditRecord.of("test", "SET_VAULT_ONLY", entry.getKey(), null, "initial", "SUCCEEDED", null));
                 } finally {
-                    store.unlock(lock);
+                    vault.accounts().unlock(lock);
                 }
             }
         }
@@ -191,13 +191,13 @@ class CrashSafetyIT {
         long pendingLeft;
         List<String> problems = new ArrayList<>();
         try (VaultReader reader = new VaultReader(dataDir, masterKey)) {
-            VaultStore store = reader.vault().store();
+            Vault vault = reader.vault();
             for (AuditRecord record : reader.audit()) {
                 if (record.operation().equals("RECOVER")) {
                     recoveries.merge(record.outcome(), 1, Integer::sum);
                 }
             }
-            pendingLeft = store.accountsWithPending().size();
+            pendingLeft = vault.accounts().accountsWithPending().size();
             for (Map.Entry<String, String> account : usernames.entrySet()) {
                 char[] current = reader.secret(account.getKey(), Slot.CURRENT).orElseThrow();
                 if (!targets.pgLogin(account.getValue(), current)) {
@@ -208,7 +208,7 @@ class CrashSafetyIT {
                     oldStillWorking++;
                     problems.add(account.getKey() + ": the initial password still logs in");
                 }
-                AccountStatus status = store.findAccount(account.getKey()).orElseThrow().status();
+                AccountStatus status = vault.accounts().findAccount(account.getKey()).orElseThrow().status();
                 if (status != AccountStatus.IN_SYNC) {
                     problems.add(account.getKey() + ": ends " + status);
                 }

@@ -189,7 +189,7 @@ class JobStoreOnPostgresIT {
     @Test
     void keysetCursorPagesThroughTheAccountsOfTwoTargetsOnPostgresql() throws Exception {
         for (String t : List.of("pg1", "pg2", "pg3")) {
-            vault.store().upsertTarget(new Target(t, "postgresql", "127.0.0.1", 5432, "postgres", TlsMode.DISABLE, null, null, Map.of()));
+            vault.targets().upsertTarget(new Target(t, "postgresql", "127.0.0.1", 5432, "postgres", TlsMode.DISABLE, null, null, Map.of()));
         }
         try (Connection c = vault.dataSource().getConnection()) {
             c.setAutoCommit(false);

@@ -154,7 +154,7 @@ class MassPasswordResetIT {
 
         // the initial passwords, vault only, and a linked vault account per backing account (next to the server)
         try (VaultReader reader = new VaultReader(dataDir, masterKey)) {
-            RotationService rotation = new RotationService(reader.vault().store(), new ConnectorRegistry(),
+            RotationService rotation = new RotationService(reader.vault(), new ConnectorRegistry(),
                     new PasswordGenerator(), new RotorMetrics(), Duration.ofMinutes(5), 1);
             reader.vault().templates().ensureVaultTarget("it", "vault");
             List<String> all = new ArrayList<>(pgUsers);
@@ -163,7 +163,7 @@ class MassPasswordResetIT {
             for (String user : all) {
                 try (Secret secret = Secret.fromUtf8(initial(user).getBytes(StandardCharsets.UTF_8))) {
                     assertThat(rotation.set(user, secret, true, "it").success()).isTrue();
-                    reader.vault().store().upsertAccount("v-" + user, "vault", user, CredentialType.PASSWORD, null);
+                    reader.vault().accounts().upsertAccount("v-" + user, "vault", user, CredentialType.PASSWORD, null);
                     assertThat(rotation.set("v-" + user, secret, true, "it").success()).isTrue();
                 }
                 reader.vault().attributes().setAttribute("it", "v-" + user, LINK, List.of(user));

@@ -6,7 +6,7 @@ import io.rotor.domain.Secret;
 import io.rotor.domain.Slot;
 import io.rotor.vault.AccountLock;
 import io.rotor.vault.AuditRecord;
-import io.rotor.vault.VaultStore;
+import io.rotor.vault.Vault;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -100,11 +100,11 @@ class ScheduleIT {
 
         // ---- a crash leftover for start-up recovery: PENDING stored and live on the target
         try (VaultReader reader = new VaultReader(dataDir, masterKey)) {
-            VaultStore store = reader.vault().store();
-            AccountLock lock = store.tryLock("sched-pg", Duration.ofMinutes(5)).orElseThrow();
-            store.writePending(lock, "crashed", Secret.of(LIVE.clone()),
+            Vault vault = reader.vault();
+            AccountLock lock = vault.accounts().tryLock("sched-pg", Duration.ofMinutes(5)).orElseThrow();
+            vault.credentials().writePending(lock, "crashed", Secret.of(LIVE.clone()),
                     AuditRecord.of("test", "PENDING_WRITTEN", "sched-pg", "pg", "crashed", "PENDING", null));
-            store.unlock(lock);
+            vault.accounts().unlock(lock);
         }
         try (Connection c = targets.pgAdminConnection(); java.sql.Statement s = c.createStatement()) {
             s.execute("ALTER ROLE " + USER + " PASSWORD '" + new String(LIVE).replace("'", "''") + "'");

@@ -4,7 +4,7 @@ import io.rotor.domain.Secret;
 import io.rotor.domain.Slot;
 import io.rotor.vault.AccountLock;
 import io.rotor.vault.AuditRecord;
-import io.rotor.vault.VaultStore;
+import io.rotor.vault.Vault;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,11 +74,11 @@ class ServeIT {
 
         // a crash between "changed on the target" and "committed": PENDING is stored and is what the target has
         try (VaultReader reader = new VaultReader(dataDir, masterKey)) {
-            VaultStore store = reader.vault().store();
-            AccountLock lock = store.tryLock("serve-pg", Duration.ofMinutes(5)).orElseThrow();
-            store.writePending(lock, "crashed", Secret.of(LIVE.clone()),
+            Vault vault = reader.vault();
+            AccountLock lock = vault.accounts().tryLock("serve-pg", Duration.ofMinutes(5)).orElseThrow();
+            vault.credentials().writePending(lock, "crashed", Secret.of(LIVE.clone()),
                     AuditRecord.of("test", "PENDING_WRITTEN", "serve-pg", "pg", "crashed", "PENDING", null));
-            store.unlock(lock);
+            vault.accounts().unlock(lock);
         }
         try (java.sql.Connection c = targets.pgAdminConnection(); java.sql.Statement s = c.createStatement()) {
             s.execute("ALTER ROLE " + USER + " PASSWORD '" + new String(LIVE).replace("'", "''") + "'");
@@ -94,7 +94,7 @@ class ServeIT {
             assertThat(health).contains("\"status\":\"UP\"").contains("vault").contains("target-pg");
 
             try (VaultReader reader = new VaultReader(dataDir, masterKey)) {
-                assertThat(reader.vault().store().has("serve-pg", Slot.PENDING)).isFalse();
+                assertThat(reader.vault().credentials().has("serve-pg", Slot.PENDING)).isFalse();
                 assertThat(new String(reader.secret("serve-pg", Slot.CURRENT).orElseThrow())).isEqualTo(new String(LIVE));
                 assertThat(reader.audit()).anySatisfy(a -> {
                     assertThat(a.operation()).isEqualTo("RECOVER");

@@ -12,7 +12,6 @@ import io.rotor.vault.MasterKey;
 import io.rotor.vault.StoredCredential;
 import io.rotor.vault.TamperedCredentialException;
 import io.rotor.vault.Vault;
-import io.rotor.vault.VaultStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,19 +61,18 @@ class VaultOnPostgresIT {
     @Test
     void migratesStoresRotatesKeysAndDetectsTamperingOnPostgresql() throws Exception {
         try (Vault vault = open()) {
-            VaultStore store = vault.store();
-            store.upsertTarget(new Target("t", "postgresql", "127.0.0.1", 5432, "postgres", TlsMode.DISABLE, null, null, Map.of()));
-            store.upsertAccount("a", "t", "alice", CredentialType.PASSWORD, null);
-            AccountLock lock = store.tryLock("a", Duration.ofMinutes(1)).orElseThrow();
-            store.setCurrent(lock, "r1", Secret.fromUtf8("pg-vault-secret ' \\ ;".getBytes(StandardCharsets.UTF_8)),
+            vault.targets().upsertTarget(new Target("t", "postgresql", "127.0.0.1", 5432, "postgres", TlsMode.DISABLE, null, null, Map.of()));
+            vault.accounts().upsertAccount("a", "t", "alice", CredentialType.PASSWORD, null);
+            AccountLock lock = vault.accounts().tryLock("a", Duration.ofMinutes(1)).orElseThrow();
+            vault.credentials().setCurrent(lock, "r1", Secret.fromUtf8("pg-vault-secret ' \\ ;".getBytes(StandardCharsets.UTF_8)),
                     AccountStatus.UNVERIFIED, AuditRecord.of("test", "SET_VAULT_ONLY", "a", "t", "r1", "SUCCEEDED", null));
-            store.unlock(lock);
+            vault.accounts().unlock(lock);
 
-            store.crypto().addPrimaryKey();
-            assertThat(store.reencryptAll()).isEqualTo(1);
+            vault.credentials().crypto().addPrimaryKey();
+            assertThat(vault.credentials().reencryptAll()).isEqualTo(1);
         }
         try (Vault reopened = open()) {
-            try (StoredCredential c = reopened.store().read("a", Slot.CURRENT).orElseThrow()) {
+            try (StoredCredential c = reopened.credentials().read("a", Slot.CURRENT).orElseThrow()) {
                 assertThat(c.secret().reveal()).isEqualTo("pg-vault-secret ' \\ ;");
             }
             try (Connection c = reopened.dataSource().getConnection(); Statement s = c.createStatement()) {
@@ -88,7 +86,7 @@ class VaultOnPostgresIT {
                 }
                 s.executeUpdate("UPDATE credentials SET ciphertext = set_byte(ciphertext, 20, get_byte(ciphertext, 20) # 1) WHERE account_id = 'a'");
             }
-            assertThatThrownBy(() -> reopened.store().read("a", Slot.CURRENT)).isInstanceOf(TamperedCredentialException.class);
+            assertThatThrownBy(() -> reopened.credentials().read("a", Slot.CURRENT)).isInstanceOf(TamperedCredentialException.class);
         }
     }
 }

@@ -19,7 +19,7 @@ public final class VaultReader implements AutoCloseable {
     }
 
     public Optional<char[]> secret(String accountId, Slot slot) {
-        return vault.store().read(accountId, slot).map(c -> {
+        return vault.credentials().read(accountId, slot).map(c -> {
             try (StoredCredential credential = c) {
                 return credential.secret().chars();
             }
@@ -31,7 +31,7 @@ public final class VaultReader implements AutoCloseable {
     }
 
     public List<AuditRecord> audit() {
-        return vault.store().auditTrail(null, Integer.MAX_VALUE);
+        return vault.audit().trail(null, Integer.MAX_VALUE);
     }
 
     @Override

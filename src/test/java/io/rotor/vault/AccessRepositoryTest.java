@@ -74,7 +74,7 @@ class AccessRepositoryTest extends VaultModelTestSupport {
     @Test
     void resyncTouchesOnlyItsVaultTarget() {
         templates.ensureVaultTarget(A, "pam2");
-        store.upsertAccount("other", "pam2", "other", CredentialType.PASSWORD, null);
+        vault.accounts().upsertAccount("other", "pam2", "other", CredentialType.PASSWORD, null);
         attributes.addAttributeValue(A, "other", OWNERS, "alice");
         access.resync(A, "pam2", OWNERS, GROUPS);
         assertThat(access.resync(A, VAULT, OWNERS, GROUPS).total()).isEqualTo(4);
@@ -88,7 +88,7 @@ class AccessRepositoryTest extends VaultModelTestSupport {
         assertThat(access.resync(A, VAULT, null, null)).as("nothing known yet: nothing rebuilt")
                 .isEqualTo(new ResyncResult(VAULT, null, null, 0, 0, 0));
         access.resync(A, VAULT, OWNERS, GROUPS);
-        assertThat(store.findTarget(VAULT).orElseThrow().settings())
+        assertThat(vault.targets().findTarget(VAULT).orElseThrow().settings())
                 .containsEntry(VaultModel.SETTING_ASSOCIATION_ATTR, OWNERS).containsEntry(VaultModel.SETTING_GROUP_ATTR, GROUPS);
         groups.addMember(A, "dba", "alice");
         assertThat(access.resync(A, VAULT, OWNERS, null)).isEqualTo(new ResyncResult(VAULT, OWNERS, GROUPS, 1, 0, 5));

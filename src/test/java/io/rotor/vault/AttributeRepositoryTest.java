@@ -57,7 +57,7 @@ class AttributeRepositoryTest extends VaultModelTestSupport {
         @Test
         void accountsWithAttributeValueFindsEveryHolder() {
             templates.ensureVaultTarget(A, VAULT);
-            store.upsertAccount("v1", VAULT, "v1", CredentialType.PASSWORD, null);
+            vault.accounts().upsertAccount("v1", VAULT, "v1", CredentialType.PASSWORD, null);
             attributes.addAttributeValue(A, "db1.etl", OWNERS, "alice");
             attributes.addAttributeValue(A, "db1.app", OWNERS, "alice");
             attributes.addAttributeValue(A, "v1", OWNERS, "alice");
@@ -141,7 +141,7 @@ class AttributeRepositoryTest extends VaultModelTestSupport {
         @Test
         void transferAssociationsStaysOnItsVaultTarget() {
             templates.ensureVaultTarget(A, "pam2");
-            store.upsertAccount("other", "pam2", "other", CredentialType.PASSWORD, null);
+            vault.accounts().upsertAccount("other", "pam2", "other", CredentialType.PASSWORD, null);
             attributes.addAttributeValue(A, "other", OWNERS, "alice");
             assertThat(attributes.transferAssociations(A, VAULT, OWNERS, "alice", "bob")).isEqualTo(2);
             assertThat(attributes.attribute("other", OWNERS)).containsExactly("alice");

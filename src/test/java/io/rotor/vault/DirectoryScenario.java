@@ -34,17 +34,16 @@ public final class DirectoryScenario {
     }
 
     public static void run(Vault vault) {
-        VaultStore store = vault.store();
-        UserRepository users = vault.users();
+                UserRepository users = vault.users();
         GroupRepository groups = vault.groups();
         AttributeRepository attributes = vault.attributes();
         AccessRepository access = vault.access();
         TemplateRepository templates = vault.templates();
-        store.upsertTarget(new Target("db1", "postgresql", "127.0.0.1", 5432, "postgres", TlsMode.DISABLE, null, null, Map.of()));
-        store.upsertTarget(new Target("db2", "mariadb", "127.0.0.1", 3306, null, TlsMode.DISABLE, null, null, Map.of()));
+        vault.targets().upsertTarget(new Target("db1", "postgresql", "127.0.0.1", 5432, "postgres", TlsMode.DISABLE, null, null, Map.of()));
+        vault.targets().upsertTarget(new Target("db2", "mariadb", "127.0.0.1", 3306, null, TlsMode.DISABLE, null, null, Map.of()));
         for (String user : List.of("app", "report", "etl")) {
-            store.upsertAccount("db1." + user, "db1", user, CredentialType.PASSWORD, null);
-            store.upsertAccount("db2." + user, "db2", user, CredentialType.PASSWORD, null);
+            vault.accounts().upsertAccount("db1." + user, "db1", user, CredentialType.PASSWORD, null);
+            vault.accounts().upsertAccount("db2." + user, "db2", user, CredentialType.PASSWORD, null);
         }
 
         // ---- mass onboard
@@ -78,11 +77,11 @@ public final class DirectoryScenario {
                 new AccountLink("db2-app", "db2.app", "db2"), new AccountLink("db2-etl", "db2.etl", "db2"));
 
         // a vault account is an ordinary account: the credential machinery stores its versions
-        AccountLock lock = store.tryLock("db1-app", Duration.ofMinutes(1)).orElseThrow();
-        store.setCurrent(lock, "r1", Secret.fromUtf8(SECRET.getBytes(StandardCharsets.UTF_8)), AccountStatus.UNVERIFIED,
+        AccountLock lock = vault.accounts().tryLock("db1-app", Duration.ofMinutes(1)).orElseThrow();
+        vault.credentials().setCurrent(lock, "r1", Secret.fromUtf8(SECRET.getBytes(StandardCharsets.UTF_8)), AccountStatus.UNVERIFIED,
                 AuditRecord.of("job-1", "SET_VAULT_ONLY", "db1-app", VAULT, "r1", "SUCCEEDED", null));
-        store.unlock(lock);
-        try (StoredCredential c = store.read("db1-app", Slot.CURRENT).orElseThrow()) {
+        vault.accounts().unlock(lock);
+        try (StoredCredential c = vault.credentials().read("db1-app", Slot.CURRENT).orElseThrow()) {
             assertThat(c.secret().reveal()).isEqualTo(SECRET);
         }
 

@@ -65,7 +65,7 @@ class TemplateRepositoryTest extends VaultModelTestSupport {
         assertThat(made.created()).isTrue();
         assertThat(made.account()).isEqualTo(new Account("db1-app", VAULT, "db1-app", CredentialType.PASSWORD,
                 AccountStatus.UNVERIFIED, 0, null));
-        assertThat(store.findAccount("db1-app")).contains(made.account());
+        assertThat(vault.accounts().findAccount("db1-app")).contains(made.account());
         assertThat(attributes.attributes("db1-app")).isEqualTo(Map.of(LINK, List.of("db1.app"), OWNERS, List.of("alice", "bob"),
                 GROUPS, List.of("all", "dba"), "dept", List.of("it")));
         assertThat(trail("db1-app", 1).get(0)).satisfies(a -> {
@@ -87,7 +87,7 @@ class TemplateRepositoryTest extends VaultModelTestSupport {
         assertThat(again.account()).isEqualTo(first);
         assertThat(attributes.attribute(first.id(), OWNERS)).containsExactly("alice");
         assertThat(auditCount()).isEqualTo(audits);
-        assertThat(store.listAccounts(VAULT)).hasSize(1);
+        assertThat(vault.accounts().listAccounts(VAULT)).hasSize(1);
         assertThat(attributes.linkedVaultAccounts(VAULT, LINK, "db1.app")).containsExactly(first);
         assertThat(attributes.linkedVaultAccounts(VAULT, LINK, "db1.other")).isEmpty();
     }
@@ -104,17 +104,17 @@ class TemplateRepositoryTest extends VaultModelTestSupport {
                         + " 'db1-x-app' is already taken on target 'pam' linked to backing account 'db1.x-app'");
         // same name, different id: a hand-made vault account called "db1-etl" with id "manual"
         backing("db1", "etl");
-        store.upsertAccount("manual", VAULT, "db1-etl", CredentialType.PASSWORD, null);
+        vault.accounts().upsertAccount("manual", VAULT, "db1-etl", CredentialType.PASSWORD, null);
         assertThatThrownBy(() -> create("db1.etl", List.of(), List.of())).isInstanceOf(ConflictException.class)
                 .hasMessage("template 'tpl' names the vault account for backing account 'db1.etl' 'db1-etl', but vault target"
                         + " 'pam' already has an account of that name ('manual')");
-        assertThat(store.listAccounts(VAULT)).extracting(Account::id).containsExactly("db1-x-app", "manual");
+        assertThat(vault.accounts().listAccounts(VAULT)).extracting(Account::id).containsExactly("db1-x-app", "manual");
     }
 
     @Test
     void aUsernameOutsideTheIdAlphabetGivesASanitisedIdAndKeepsTheName() {
         vaultWithTemplate();
-        store.upsertAccount("db1.svc", "db1", "svc$app", CredentialType.PASSWORD, null);
+        vault.accounts().upsertAccount("db1.svc", "db1", "svc$app", CredentialType.PASSWORD, null);
         Account made = create("db1.svc", List.of(), List.of());
         assertThat(made.id()).isEqualTo("db1-svc_app");
         assertThat(made.username()).isEqualTo("db1-svc$app");
@@ -126,7 +126,7 @@ class TemplateRepositoryTest extends VaultModelTestSupport {
         groups.createGroupIfMissing(A, USERS, "dba", "DBAs");
         vaultWithTemplate("app");
         templates.ensureVaultTarget(A, "pam2");
-        store.upsertAccount("v.x", "pam2", "x", CredentialType.PASSWORD, null);
+        vault.accounts().upsertAccount("v.x", "pam2", "x", CredentialType.PASSWORD, null);
         int audits = auditCount();
         assertThatThrownBy(() -> templates.createVaultAccountFromTemplate(A, "nope", "db1.app", LINK, OWNERS, GROUPS, List.of(), List.of()))
                 .isInstanceOf(UnknownEntryException.class).hasMessage("unknown template id 'nope' (templateId)");
@@ -150,7 +150,7 @@ class TemplateRepositoryTest extends VaultModelTestSupport {
         templates.upsertTemplate(A, new VaultTemplate("tpl", VAULT, "{target}-{username}", Map.of(LINK, List.of("x"))));
         assertThatThrownBy(() -> create("db1.app", List.of(), List.of()))
                 .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("linkAttr 'backing_account' has default values in template 'tpl'");
-        assertThat(store.listAccounts(VAULT)).isEmpty();
+        assertThat(vault.accounts().listAccounts(VAULT)).isEmpty();
         assertThat(auditCount()).isEqualTo(audits + 1); // the template update only
     }
 

@@ -126,8 +126,8 @@ class UserRepositoryTest extends VaultModelTestSupport {
 
         @Test
         void anAttributeOfARealAccountDoesNotKeepAUser() {
-            store.upsertTarget(new Target("db1", "postgresql", "127.0.0.1", 5432, "postgres", TlsMode.DISABLE, null, null, Map.of()));
-            store.upsertAccount("db1.app", "db1", "app", CredentialType.PASSWORD, null);
+            vault.targets().upsertTarget(new Target("db1", "postgresql", "127.0.0.1", 5432, "postgres", TlsMode.DISABLE, null, null, Map.of()));
+            vault.accounts().upsertAccount("db1.app", "db1", "app", CredentialType.PASSWORD, null);
             attributes.setAttribute(A, "db1.app", "note", List.of("bob"));
 
             assertThat(users.deleteUser(A, "bob")).isTrue();

@@ -68,8 +68,8 @@ class VaultModelTest extends VaultModelTestSupport {
             assertThat(templates.ensureVaultTarget(A, VAULT)).isFalse();
             assertThat(users.ensureUserTarget(A, USERS)).isTrue();
             assertThat(users.ensureUserTarget(A, USERS)).isFalse();
-            assertThat(store.findTarget(VAULT)).get().extracting(Target::type).isEqualTo("vault");
-            assertThat(store.findTarget(USERS)).get().extracting(Target::type).isEqualTo("vault-users");
+            assertThat(vault.targets().findTarget(VAULT)).get().extracting(Target::type).isEqualTo("vault");
+            assertThat(vault.targets().findTarget(USERS)).get().extracting(Target::type).isEqualTo("vault-users");
             assertThat(trail(null, 100)).filteredOn(a -> a.operation().equals("TARGET_CREATE")).hasSize(2);
         }
 

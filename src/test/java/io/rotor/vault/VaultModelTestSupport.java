@@ -33,7 +33,6 @@ abstract class VaultModelTestSupport {
     Path dataDir;
 
     Vault vault;
-    VaultStore store;
     UserRepository users;
     GroupRepository groups;
     AttributeRepository attributes;
@@ -43,7 +42,6 @@ abstract class VaultModelTestSupport {
     @BeforeEach
     void open() {
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 2);
-        store = vault.store();
         users = vault.users();
         groups = vault.groups();
         attributes = vault.attributes();
@@ -59,12 +57,12 @@ abstract class VaultModelTestSupport {
     // ---------------------------------------------------------------- fixtures
 
     void realTarget(String id, String type) {
-        store.upsertTarget(new Target(id, type, "127.0.0.1", 5432, "postgres", TlsMode.DISABLE, null, null, Map.of()));
+        vault.targets().upsertTarget(new Target(id, type, "127.0.0.1", 5432, "postgres", TlsMode.DISABLE, null, null, Map.of()));
     }
 
     void backing(String targetId, String... usernames) {
         for (String username : usernames) {
-            store.upsertAccount(targetId + "." + username, targetId, username, CredentialType.PASSWORD, null);
+            vault.accounts().upsertAccount(targetId + "." + username, targetId, username, CredentialType.PASSWORD, null);
         }
     }
 
@@ -126,7 +124,7 @@ abstract class VaultModelTestSupport {
 
     /** An account on the vault target "pam" whose name is its id. */
     void vaultAccount(String id) {
-        store.upsertAccount(id, "pam", id, CredentialType.PASSWORD, null);
+        vault.accounts().upsertAccount(id, "pam", id, CredentialType.PASSWORD, null);
     }
 
     List<AuditRecord> trail(String accountId, int limit) {

@@ -124,7 +124,7 @@ class BatchPlannerTest {
     void keysetCursorWalksTenThousandAccountsOfTheChosenTargetsInIdOrderOnePageAtATime() throws Exception {
         try (Vault vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 4)) {
             for (String t : List.of("pg1", "pg2", "other")) {
-                vault.store().upsertTarget(new Target(t, "postgresql", "127.0.0.1", 5432, "postgres", TlsMode.DISABLE,
+                vault.targets().upsertTarget(new Target(t, "postgresql", "127.0.0.1", 5432, "postgres", TlsMode.DISABLE,
                         null, null, Map.of()));
             }
             // 10,000 on pg1 and pg2 (interleaved ids), 500 on a target that is not asked for

@@ -9,7 +9,6 @@ import io.rotor.domain.Target;
 import io.rotor.domain.TlsMode;
 import io.rotor.vault.MasterKey;
 import io.rotor.vault.Vault;
-import io.rotor.vault.VaultStore;
 import io.rotor.workflow.OperationResult.Outcome;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,19 +32,17 @@ class ElevationSettingsTest {
     Path dataDir;
 
     private Vault vault;
-    private VaultStore store;
     private FakeTarget target;
     private RotationService rotation;
 
     @BeforeEach
     void open() {
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 4);
-        store = vault.store();
         target = new FakeTarget();
         ConnectorRegistry registry = new ConnectorRegistry();
         registry.attach(io.rotor.connector.ConnectorContext.NONE);
         registry.register(target);
-        rotation = new RotationService(store, registry, new PasswordGenerator(), new RotorMetrics(), Duration.ofMinutes(5), 3);
+        rotation = new RotationService(vault, registry, new PasswordGenerator(), new RotorMetrics(), Duration.ofMinutes(5), 3);
     }
 
     @AfterEach
@@ -54,13 +51,13 @@ class ElevationSettingsTest {
     }
 
     private void account(String id, String password) {
-        store.upsertAccount(id, "t1", id, CredentialType.PASSWORD, null);
+        vault.accounts().upsertAccount(id, "t1", id, CredentialType.PASSWORD, null);
         target.passwords.put(id, password);
         rotation.set(id, Secret.fromUtf8(password.getBytes(StandardCharsets.UTF_8)), true, "test");
     }
 
     private void target(Map<String, String> settings) {
-        store.upsertTarget(new Target("t1", "fake", "localhost", 1, null, TlsMode.DISABLE, "root", null, settings));
+        vault.targets().upsertTarget(new Target("t1", "fake", "localhost", 1, null, TlsMode.DISABLE, "root", null, settings));
     }
 
     @Test

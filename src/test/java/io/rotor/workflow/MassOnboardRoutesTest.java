@@ -18,7 +18,6 @@ import io.rotor.domain.VaultUser;
 import io.rotor.vault.MasterKey;
 import io.rotor.vault.StoredCredential;
 import io.rotor.vault.Vault;
-import io.rotor.vault.VaultStore;
 import io.rotor.workflow.report.JobReportWriter;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
@@ -58,7 +57,6 @@ class MassOnboardRoutesTest {
 
     private Path dataDir;
     private Vault vault;
-    private VaultStore store;
     private JobStore jobs;
     private final FakeTarget target = new FakeTarget();
 
@@ -81,24 +79,23 @@ class MassOnboardRoutesTest {
     private void bindToRegistry(CamelContext context, Registry registry) throws Exception {
         dataDir = Files.createTempDirectory("rotor-onboard-");
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 8);
-        store = vault.store();
         ConnectorRegistry connectors = new ConnectorRegistry();
         connectors.register(target);
-        RotationService rotation = new RotationService(store, connectors, new PasswordGenerator(), new RotorMetrics(),
+        RotationService rotation = new RotationService(vault, connectors, new PasswordGenerator(), new RotorMetrics(),
                 Duration.ofMinutes(5), 3);
         registry.bind("rotationService", rotation);
-        registry.bind("recoveryService", new RecoveryService(store, rotation));
-        registry.bind("accountQueries", new AccountQueries(store));
+        registry.bind("recoveryService", new RecoveryService(vault.accounts(), rotation));
+        registry.bind("accountQueries", new AccountQueries(vault.accounts(), vault.targets()));
         registry.bind("failureResults", new FailureResults(new RotorMetrics()));
         registry.bind("tallies", new Tallies());
-        registry.bind("rotationDue", new io.rotor.schedule.RotationDue(store, java.time.ZoneOffset.UTC,
+        registry.bind("rotationDue", new io.rotor.schedule.RotationDue(vault.accounts(), vault.policies(), java.time.ZoneOffset.UTC,
                 io.rotor.domain.RotationSchedule.none(), java.time.Clock.systemUTC()));
         jobs = WorkflowBeans.bind(registry, vault, rotation, dataDir);
 
         // the target with its admin account (the only account the vault knows there before onboarding)
-        store.upsertTarget(new Target("fleet", "fake", "localhost", 1, null, TlsMode.DISABLE, "fleet-admin", null,
+        vault.targets().upsertTarget(new Target("fleet", "fake", "localhost", 1, null, TlsMode.DISABLE, "fleet-admin", null,
                 Map.of(MassOnboard.DISCOVERY_FILTER, "app%")));
-        store.upsertAccount("fleet-admin", "fleet", "root", CredentialType.PASSWORD, null);
+        vault.accounts().upsertAccount("fleet-admin", "fleet", "root", CredentialType.PASSWORD, null);
         rotation.set("fleet-admin", secret("admin-secret"), true, "test");
         target.passwords.put("root", "admin-secret");
         for (int i = 0; i < DISCOVERED; i++) {
@@ -106,7 +103,7 @@ class MassOnboardRoutesTest {
         }
         target.passwords.put("bad;name", "x"); // a name Rotor refuses: discovery skips it and says why
         // one account already in the vault, not yet onboarded, with its own group and owner
-        store.upsertAccount("fleet.dba", "fleet", "dba", CredentialType.PASSWORD, null);
+        vault.accounts().upsertAccount("fleet.dba", "fleet", "dba", CredentialType.PASSWORD, null);
         target.passwords.put("dba", "dba-old");
         vault.templates().ensureVaultTarget("test", "vault");
         vault.users().ensureUserTarget("test", "staff");
@@ -155,7 +152,7 @@ class MassOnboardRoutesTest {
     }
 
     private String current(String accountId) {
-        try (StoredCredential c = store.read(accountId, Slot.CURRENT).orElseThrow()) {
+        try (StoredCredential c = vault.credentials().read(accountId, Slot.CURRENT).orElseThrow()) {
             return c.secret().reveal();
         }
     }
@@ -178,8 +175,8 @@ class MassOnboardRoutesTest {
         // an account's own owners join only its own groups: bob gets no way into the template's group ops
         assertThat(vault.groups().members("dba")).extracting(VaultUser::id).containsExactly("bob");
         // step 3: discovery added the 70 new accounts, not the admin, not the refused name
-        assertThat(store.listAccounts("fleet")).hasSize(DISCOVERED + 2);
-        assertThat(store.listAccounts("fleet")).extracting(Account::username).doesNotContain("bad;name");
+        assertThat(vault.accounts().listAccounts("fleet")).hasSize(DISCOVERED + 2);
+        assertThat(vault.accounts().listAccounts("fleet")).extracting(Account::username).doesNotContain("bad;name");
         assertThat(jobs.results(job.id(), 0, 1000)).filteredOn(r -> r.step().equals(MassOnboard.STEP_DISCOVERY))
                 .extracting(JobResult::reason).anySatisfy(reason -> assertThat(reason)
                         .startsWith("found 73 login account(s) on 'fleet': 70 added to the vault, 2 already there, 1 skipped: bad;name")
@@ -204,7 +201,7 @@ class MassOnboardRoutesTest {
         // the final resync: access reflects the new accounts
         assertThat(vault.access().accessibleAccounts("alice")).hasSize(DISCOVERED + 1);
         assertThat(vault.access().accessibleAccounts("bob")).extracting(Account::id).containsExactly("fleet-dba");
-        assertThat(store.accountsWithPending()).isEmpty();
+        assertThat(vault.accounts().accountsWithPending()).isEmpty();
     }
 
     @Test
@@ -224,7 +221,7 @@ class MassOnboardRoutesTest {
 
     @Test
     void aFailedPasswordSetCreatesNoVaultAccountAndMakesTheJobPartial() {
-        store.upsertAccount("fleet.ghost", "fleet", "ghost", CredentialType.PASSWORD, "no-such-policy");
+        vault.accounts().upsertAccount("fleet.ghost", "fleet", "ghost", CredentialType.PASSWORD, "no-such-policy");
 
         Job job = run(newJob(false));
 
@@ -234,7 +231,7 @@ class MassOnboardRoutesTest {
                 .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("fleet.ghost", MassOnboard.STEP_PASSWORDS),
                         org.assertj.core.groups.Tuple.tuple("fleet.ghost", MassOnboard.STEP_VAULT_ACCOUNTS));
         assertThat(vault.attributes().linkedVaultAccounts("vault", LINK, "fleet.ghost")).isEmpty();
-        assertThat(store.accountsWithPending()).isEmpty();
+        assertThat(vault.accounts().accountsWithPending()).isEmpty();
     }
 
     @Test
@@ -248,8 +245,8 @@ class MassOnboardRoutesTest {
                 MassOnboard.STEP_DISCOVERY, MassOnboard.STEP_DISCOVERY, MassOnboard.STEP_PASSWORDS,
                 MassOnboard.STEP_VAULT_ACCOUNTS, MassOnboard.STEP_VAULT_ACCOUNTS);
         assertThat(vault.groups().listGroups("staff")).isEmpty();
-        assertThat(store.listAccounts("fleet")).hasSize(2);
-        assertThat(store.listAccounts("vault")).isEmpty();
+        assertThat(vault.accounts().listAccounts("fleet")).hasSize(2);
+        assertThat(vault.accounts().listAccounts("vault")).isEmpty();
         assertThat(target.passwords.get("dba")).isEqualTo("dba-old");
     }
 

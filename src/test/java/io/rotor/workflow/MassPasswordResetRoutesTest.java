@@ -15,7 +15,6 @@ import io.rotor.domain.TlsMode;
 import io.rotor.vault.MasterKey;
 import io.rotor.vault.StoredCredential;
 import io.rotor.vault.Vault;
-import io.rotor.vault.VaultStore;
 import io.rotor.workflow.report.JobReportWriter;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.NotifyBuilder;
@@ -50,7 +49,6 @@ class MassPasswordResetRoutesTest extends CamelMainTestSupport {
 
     private Path dataDir;
     private Vault vault;
-    private VaultStore store;
     private JobStore jobs;
     private final FakeTarget target = new FakeTarget();
     /** A job id to cancel as soon as its first batch is recorded (the cancel test). */
@@ -79,29 +77,27 @@ class MassPasswordResetRoutesTest extends CamelMainTestSupport {
     protected void bindToRegistry(Registry registry) throws Exception {
         dataDir = Files.createTempDirectory("rotor-mpr-");
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 8);
-        store = vault.store();
         jobs = new JobStore(vault.jobs(), vault.jobResults());
         ConnectorRegistry connectors = new ConnectorRegistry();
         connectors.register(target);
-        RotationService rotation = new RotationService(store, connectors, new PasswordGenerator(), new RotorMetrics(),
+        RotationService rotation = new RotationService(vault, connectors, new PasswordGenerator(), new RotorMetrics(),
                 Duration.ofMinutes(5), 3);
         WorkflowJobs workflowJobs = new WorkflowJobs(jobs, new JobReportWriter(jobs, dataDir));
         registry.bind("rotationService", rotation);
-        registry.bind("recoveryService", new RecoveryService(store, rotation));
-        registry.bind("accountQueries", new AccountQueries(store));
+        registry.bind("recoveryService", new RecoveryService(vault.accounts(), rotation));
+        registry.bind("accountQueries", new AccountQueries(vault.accounts(), vault.targets()));
         registry.bind("failureResults", new FailureResults(new RotorMetrics()));
         registry.bind("tallies", new Tallies());
-        registry.bind("rotationDue", new io.rotor.schedule.RotationDue(store, java.time.ZoneOffset.UTC,
+        registry.bind("rotationDue", new io.rotor.schedule.RotationDue(vault.accounts(), vault.policies(), java.time.ZoneOffset.UTC,
                 io.rotor.domain.RotationSchedule.none(), java.time.Clock.systemUTC()));
         registry.bind("jobStore", jobs);
         registry.bind("workflowJobs", workflowJobs);
         registry.bind("perTargetLimiter", new PerTargetLimiter(2, Map.of()));
-        VaultSync vaultSync = new VaultSync(store, vault.attributes(), rotation);
+        VaultSync vaultSync = new VaultSync(vault.credentials(), vault.attributes(), rotation);
         registry.bind("vaultSync", vaultSync);
-        registry.bind("massOnboard", new MassOnboard(workflowJobs, store, vault.groups(), vault.attributes(),
-                vault.access(), vault.templates(), rotation, vaultSync));
+        registry.bind("massOnboard", new MassOnboard(workflowJobs, vault, rotation, vaultSync));
         registry.bind("massPasswordReset", new MassPasswordReset(workflowJobs, new BatchPlanner(vault.jobs()),
-                store, vault.attributes()));
+                vault.accounts(), vault.attributes()));
         registry.bind("singleUserOffboard", new SingleUserOffboard(workflowJobs, vault.groups(), vault.attributes(),
                 vault.access()));
         registry.bind("batchResultsStrategy", new BatchResultsStrategy(jobs) {
@@ -115,16 +111,16 @@ class MassPasswordResetRoutesTest extends CamelMainTestSupport {
             }
         });
 
-        store.upsertTarget(new Target("fleet", "fake", "localhost", 1, null, TlsMode.DISABLE, null, null, Map.of()));
+        vault.targets().upsertTarget(new Target("fleet", "fake", "localhost", 1, null, TlsMode.DISABLE, null, null, Map.of()));
         vault.templates().ensureVaultTarget("test", "vault");
         for (int i = 0; i < ACCOUNTS; i++) {
             String id = "acct-%03d".formatted(i);
-            store.upsertAccount(id, "fleet", id, CredentialType.PASSWORD, null);
+            vault.accounts().upsertAccount(id, "fleet", id, CredentialType.PASSWORD, null);
             target.passwords.put(id, "initial-" + i);
             rotation.set(id, secret("initial-" + i), true, "test");
             if (i % 10 != 9) { // every tenth account has no vault account
                 String vaultId = "v-" + id;
-                store.upsertAccount(vaultId, "vault", id, CredentialType.PASSWORD, null);
+                vault.accounts().upsertAccount(vaultId, "vault", id, CredentialType.PASSWORD, null);
                 rotation.set(vaultId, secret("initial-" + i), true, "test");
                 vault.attributes().setAttribute("test", vaultId, LINK, List.of(id));
             }
@@ -157,7 +153,7 @@ class MassPasswordResetRoutesTest extends CamelMainTestSupport {
     }
 
     private String current(String accountId) {
-        try (StoredCredential c = store.read(accountId, Slot.CURRENT).orElseThrow()) {
+        try (StoredCredential c = vault.credentials().read(accountId, Slot.CURRENT).orElseThrow()) {
             return c.secret().reveal();
         }
     }
@@ -185,12 +181,12 @@ class MassPasswordResetRoutesTest extends CamelMainTestSupport {
         assertThat(jobs.results(job.id(), 0, 1000)).filteredOn(r -> r.step().equals(MassPasswordReset.STEP_SYNC))
                 .extracting(JobResult::reason).contains("1 vault account(s) updated, 0 already in sync",
                         "no vault account on 'vault' is linked to it through 'backing_account'");
-        assertThat(store.accountsWithPending()).isEmpty();
+        assertThat(vault.accounts().accountsWithPending()).isEmpty();
     }
 
     @Test
     void oneFailingAccountMakesThejobPartialWithItsReasonAndTheOthersComplete() {
-        store.upsertAccount("acct-042", "fleet", "acct-042", CredentialType.PASSWORD, "no-such-policy");
+        vault.accounts().upsertAccount("acct-042", "fleet", "acct-042", CredentialType.PASSWORD, "no-such-policy");
 
         Job job = run(newJob(32, false, false));
 
@@ -215,7 +211,7 @@ class MassPasswordResetRoutesTest extends CamelMainTestSupport {
         assertThat(job.reason()).startsWith("cancelled by the-test after 64 result(s)");
         long changed = target.passwords.entrySet().stream().filter(e -> !e.getValue().startsWith("initial-")).count();
         assertThat(changed).isEqualTo(32);
-        assertThat(store.accountsWithPending()).isEmpty();
+        assertThat(vault.accounts().accountsWithPending()).isEmpty();
     }
 
     @Test

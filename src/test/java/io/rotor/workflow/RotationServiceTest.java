@@ -14,7 +14,6 @@ import io.rotor.vault.MasterKey;
 import io.rotor.vault.StoredCredential;
 import io.rotor.vault.UnknownAccountException;
 import io.rotor.vault.Vault;
-import io.rotor.vault.VaultStore;
 import io.rotor.workflow.OperationResult.Outcome;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,19 +35,17 @@ class RotationServiceTest {
     Path dataDir;
 
     private Vault vault;
-    private VaultStore store;
     private FakeTarget target;
     private RotationService rotation;
 
     @BeforeEach
     void openVault() {
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 4);
-        store = vault.store();
         target = new FakeTarget();
         ConnectorRegistry registry = new ConnectorRegistry();
         registry.register(target);
-        rotation = new RotationService(store, registry, new PasswordGenerator(), new RotorMetrics(), Duration.ofMinutes(5), 3);
-        store.upsertTarget(new Target("t1", "fake", "localhost", 1, null, TlsMode.DISABLE, null, null, Map.of()));
+        rotation = new RotationService(vault, registry, new PasswordGenerator(), new RotorMetrics(), Duration.ofMinutes(5), 3);
+        vault.targets().upsertTarget(new Target("t1", "fake", "localhost", 1, null, TlsMode.DISABLE, null, null, Map.of()));
         account("alice", "old-Passw0rd!");
     }
 
@@ -58,7 +55,7 @@ class RotationServiceTest {
     }
 
     private void account(String username, String password) {
-        store.upsertAccount(username, "t1", username, CredentialType.PASSWORD, null);
+        vault.accounts().upsertAccount(username, "t1", username, CredentialType.PASSWORD, null);
         target.passwords.put(username, password);
         rotation.set(username, secret(password), true, "test");
     }
@@ -68,7 +65,7 @@ class RotationServiceTest {
     }
 
     private String stored(String accountId, Slot slot) {
-        return store.read(accountId, slot).map(c -> {
+        return vault.credentials().read(accountId, slot).map(c -> {
             try (StoredCredential credential = c) {
                 return credential.secret().reveal();
             }
@@ -83,9 +80,9 @@ class RotationServiceTest {
         String current = stored("alice", Slot.CURRENT);
         assertThat(current).isNotEqualTo("old-Passw0rd!").isEqualTo(target.passwords.get("alice"));
         assertThat(stored("alice", Slot.PREVIOUS)).isEqualTo("old-Passw0rd!");
-        assertThat(store.has("alice", Slot.PENDING)).isFalse();
-        assertThat(store.findAccount("alice").orElseThrow().status()).isEqualTo(AccountStatus.IN_SYNC);
-        assertThat(store.auditTrail("alice", 20)).extracting(AuditRecord::operation).contains("PENDING_WRITTEN", "ROTATE");
+        assertThat(vault.credentials().has("alice", Slot.PENDING)).isFalse();
+        assertThat(vault.accounts().findAccount("alice").orElseThrow().status()).isEqualTo(AccountStatus.IN_SYNC);
+        assertThat(vault.audit().trail("alice", 20)).extracting(AuditRecord::operation).contains("PENDING_WRITTEN", "ROTATE");
     }
 
     @Test
@@ -108,7 +105,7 @@ class RotationServiceTest {
         assertThat(result.outcome()).isEqualTo(Outcome.REJECTED);
         assertThat(result.detail()).contains("policy");
         assertThat(stored("alice", Slot.CURRENT)).isEqualTo("old-Passw0rd!");
-        assertThat(store.has("alice", Slot.PENDING)).isFalse();
+        assertThat(vault.credentials().has("alice", Slot.PENDING)).isFalse();
     }
 
     @Test
@@ -119,7 +116,7 @@ class RotationServiceTest {
 
         assertThat(result.outcome()).isEqualTo(Outcome.RECOVERED_FORWARD);
         assertThat(stored("alice", Slot.CURRENT)).isEqualTo(target.passwords.get("alice")).isNotEqualTo("old-Passw0rd!");
-        assertThat(store.has("alice", Slot.PENDING)).isFalse();
+        assertThat(vault.credentials().has("alice", Slot.PENDING)).isFalse();
     }
 
     @Test
@@ -130,7 +127,7 @@ class RotationServiceTest {
 
         assertThat(result.outcome()).isEqualTo(Outcome.ROLLED_BACK);
         assertThat(stored("alice", Slot.CURRENT)).isEqualTo("old-Passw0rd!").isEqualTo(target.passwords.get("alice"));
-        assertThat(store.has("alice", Slot.PENDING)).isFalse();
+        assertThat(vault.credentials().has("alice", Slot.PENDING)).isFalse();
     }
 
     @Test
@@ -140,16 +137,16 @@ class RotationServiceTest {
         OperationResult result = rotation.rotate("alice", "test");
 
         assertThat(result.outcome()).isEqualTo(Outcome.UNREACHABLE);
-        assertThat(store.has("alice", Slot.PENDING)).isTrue();
-        assertThat(store.findAccount("alice").orElseThrow().status()).isEqualTo(AccountStatus.PENDING);
-        assertThat(store.accountsWithPending()).containsExactly("alice");
+        assertThat(vault.credentials().has("alice", Slot.PENDING)).isTrue();
+        assertThat(vault.accounts().findAccount("alice").orElseThrow().status()).isEqualTo(AccountStatus.PENDING);
+        assertThat(vault.accounts().accountsWithPending()).containsExactly("alice");
 
         target.unreachable = false;
-        OperationTally tally = new RecoveryService(store, rotation).recoverAll();
+        OperationTally tally = new RecoveryService(vault.accounts(), rotation).recoverAll();
 
         assertThat(tally.counts()).containsEntry(Outcome.RECOVERED_FORWARD, 1);
         assertThat(stored("alice", Slot.CURRENT)).isEqualTo(target.passwords.get("alice")).isNotEqualTo("old-Passw0rd!");
-        assertThat(store.has("alice", Slot.PENDING)).isFalse();
+        assertThat(vault.credentials().has("alice", Slot.PENDING)).isFalse();
     }
 
     @Test
@@ -160,43 +157,43 @@ class RotationServiceTest {
         OperationResult result = rotation.rotate("alice", "test");
 
         assertThat(result.outcome()).isEqualTo(Outcome.NEEDS_RECONCILE);
-        assertThat(store.findAccount("alice").orElseThrow().status()).isEqualTo(AccountStatus.NEEDS_RECONCILE);
-        assertThat(store.has("alice", Slot.PENDING)).as("a candidate that might be live is never discarded").isTrue();
-        assertThat(store.has("alice", Slot.CURRENT)).isTrue();
-        assertThat(store.has("alice", Slot.PREVIOUS)).isTrue();
-        assertThat(store.accountsDueForReconcile()).as("back-off before the next attempt").isEmpty();
+        assertThat(vault.accounts().findAccount("alice").orElseThrow().status()).isEqualTo(AccountStatus.NEEDS_RECONCILE);
+        assertThat(vault.credentials().has("alice", Slot.PENDING)).as("a candidate that might be live is never discarded").isTrue();
+        assertThat(vault.credentials().has("alice", Slot.CURRENT)).isTrue();
+        assertThat(vault.credentials().has("alice", Slot.PREVIOUS)).isTrue();
+        assertThat(vault.accounts().accountsDueForReconcile()).as("back-off before the next attempt").isEmpty();
     }
 
     @Test
     void withAnAdminAccountRecoveryReconcilesWhatNothingElseOpens() {
         account("root", "admin-Passw0rd!");
-        store.upsertTarget(new Target("t1", "fake", "localhost", 1, null, TlsMode.DISABLE, "root", null, Map.of()));
+        vault.targets().upsertTarget(new Target("t1", "fake", "localhost", 1, null, TlsMode.DISABLE, "root", null, Map.of()));
         target.hijackedAfterChange = true;
 
         OperationResult result = rotation.rotate("alice", "test");
 
         assertThat(result.outcome()).isEqualTo(Outcome.RECONCILED);
         assertThat(stored("alice", Slot.CURRENT)).isEqualTo(target.passwords.get("alice"));
-        assertThat(store.has("alice", Slot.PENDING)).isFalse();
+        assertThat(vault.credentials().has("alice", Slot.PENDING)).isFalse();
     }
 
     @Test
     void anAdminAccountReconcilesAnAccountNobodyKnows() {
         account("root", "admin-Passw0rd!");
-        store.upsertTarget(new Target("t1", "fake", "localhost", 1, null, TlsMode.DISABLE, "root", null, Map.of()));
+        vault.targets().upsertTarget(new Target("t1", "fake", "localhost", 1, null, TlsMode.DISABLE, "root", null, Map.of()));
         target.passwords.put("alice", "lost-forever");
 
         OperationResult result = rotation.reconcile("alice", "test");
 
         assertThat(result.outcome()).isEqualTo(Outcome.RECONCILED);
         assertThat(stored("alice", Slot.CURRENT)).isEqualTo(target.passwords.get("alice")).isNotEqualTo("lost-forever");
-        assertThat(store.findAccount("alice").orElseThrow().status()).isEqualTo(AccountStatus.IN_SYNC);
+        assertThat(vault.accounts().findAccount("alice").orElseThrow().status()).isEqualTo(AccountStatus.IN_SYNC);
     }
 
     @Test
     void adminRotationDoesNotNeedTheAccountsOwnPassword() {
         account("root", "admin-Passw0rd!");
-        store.upsertTarget(new Target("t1", "fake", "localhost", 1, null, TlsMode.DISABLE, "root", null, Map.of()));
+        vault.targets().upsertTarget(new Target("t1", "fake", "localhost", 1, null, TlsMode.DISABLE, "root", null, Map.of()));
         target.passwords.put("alice", "unknown-to-rotor");
 
         OperationResult result = rotation.rotate("alice", "test");
@@ -212,11 +209,11 @@ class RotationServiceTest {
         assertThat(target.passwords.get("alice")).isEqualTo("old-Passw0rd!");
 
         assertThat(rotation.verify("alice", "test").outcome()).isEqualTo(Outcome.OUT_OF_SYNC);
-        assertThat(store.findAccount("alice").orElseThrow().status()).isEqualTo(AccountStatus.OUT_OF_SYNC);
+        assertThat(vault.accounts().findAccount("alice").orElseThrow().status()).isEqualTo(AccountStatus.OUT_OF_SYNC);
 
         rotation.set("alice", secret("old-Passw0rd!"), true, "test");
         assertThat(rotation.verify("alice", "test").outcome()).isEqualTo(Outcome.SUCCEEDED);
-        assertThat(store.findAccount("alice").orElseThrow().status()).isEqualTo(AccountStatus.IN_SYNC);
+        assertThat(vault.accounts().findAccount("alice").orElseThrow().status()).isEqualTo(AccountStatus.IN_SYNC);
     }
 
     @Test
@@ -230,13 +227,13 @@ class RotationServiceTest {
 
     @Test
     void badSetValuesAreRefusedAndChangeNothing() {
-        long auditBefore = store.auditTrail("alice", 1000).size();
+        long auditBefore = vault.audit().trail("alice", 1000).size();
         assertThatThrownBy(() -> rotation.set("alice", secret(""), false, "test")).hasMessageContaining("empty");
         assertThatThrownBy(() -> rotation.set("alice", secret("abc\0def"), true, "test")).hasMessageContaining("NUL");
         assertThatThrownBy(() -> rotation.set("alice", secret("abc\ndef"), true, "test")).hasMessageContaining("LF");
 
         assertThat(stored("alice", Slot.CURRENT)).isEqualTo("old-Passw0rd!");
-        assertThat(store.auditTrail("alice", 1000)).hasSize((int) auditBefore);
+        assertThat(vault.audit().trail("alice", 1000)).hasSize((int) auditBefore);
     }
 
     @Test
@@ -247,90 +244,90 @@ class RotationServiceTest {
 
     @Test
     void aBusyAccountIsNotTouched() {
-        var lock = store.tryLock("alice", Duration.ofMinutes(5)).orElseThrow();
+        var lock = vault.accounts().tryLock("alice", Duration.ofMinutes(5)).orElseThrow();
         try {
             assertThat(rotation.rotate("alice", "test").outcome()).isEqualTo(Outcome.BUSY);
             assertThat(target.offered).isEmpty();
         } finally {
-            store.unlock(lock);
+            vault.accounts().unlock(lock);
         }
     }
 
     @Test
     void aStaleWorkerCannotCommit() {
         // a lock that has already expired: with a 1 ms lifetime a fast vault could still hold it at the next tryLock
-        var stale = store.tryLock("alice", Duration.ofMillis(-1)).orElseThrow();
-        long version = store.writePending(stale, "r1", secret("candidate-1"), AuditRecord.of("t", "PENDING_WRITTEN", "alice", "t1", "r1", "PENDING", null));
+        var stale = vault.accounts().tryLock("alice", Duration.ofMillis(-1)).orElseThrow();
+        long version = vault.credentials().writePending(stale, "r1", secret("candidate-1"), AuditRecord.of("t", "PENDING_WRITTEN", "alice", "t1", "r1", "PENDING", null));
         assertThat(version).isGreaterThan(0);
         // the lock expires and another worker takes the account over
-        var fresh = store.tryLock("alice", Duration.ofMinutes(5));
+        var fresh = vault.accounts().tryLock("alice", Duration.ofMinutes(5));
         assertThat(fresh).isPresent();
 
-        assertThatThrownBy(() -> store.commitPending(stale, AuditRecord.of("t", "ROTATE", "alice", "t1", "r1", "SUCCEEDED", null)))
+        assertThatThrownBy(() -> vault.credentials().commitPending(stale, AuditRecord.of("t", "ROTATE", "alice", "t1", "r1", "SUCCEEDED", null)))
                 .hasMessageContaining("taken over");
         assertThat(stored("alice", Slot.CURRENT)).isEqualTo("old-Passw0rd!");
-        assertThat(store.has("alice", Slot.PENDING)).isTrue();
-        store.unlock(fresh.get());
+        assertThat(vault.credentials().has("alice", Slot.PENDING)).isTrue();
+        vault.accounts().unlock(fresh.get());
     }
 
     @Test
     void aCommitThatReleasesTheLockFreesTheAccountAndAStaleOneStillCommitsNothing() {
-        var lock = store.tryLock("alice", Duration.ofMinutes(5)).orElseThrow();
-        store.writePending(lock, "r1", secret("candidate-1"), AuditRecord.of("t", "PENDING_WRITTEN", "alice", "t1", "r1", "PENDING", null));
-        store.commitPending(lock, AuditRecord.of("t", "ROTATE", "alice", "t1", "r1", "SUCCEEDED", null), true);
+        var lock = vault.accounts().tryLock("alice", Duration.ofMinutes(5)).orElseThrow();
+        vault.credentials().writePending(lock, "r1", secret("candidate-1"), AuditRecord.of("t", "PENDING_WRITTEN", "alice", "t1", "r1", "PENDING", null));
+        vault.credentials().commitPending(lock, AuditRecord.of("t", "ROTATE", "alice", "t1", "r1", "SUCCEEDED", null), true);
         assertThat(stored("alice", Slot.CURRENT)).isEqualTo("candidate-1");
         // released in the same transaction: the next operation takes the account at once, without an unlock
-        var next = store.tryLock("alice", Duration.ofMinutes(5));
+        var next = vault.accounts().tryLock("alice", Duration.ofMinutes(5));
         assertThat(next).isPresent();
         // the old token no longer opens anything
-        assertThatThrownBy(() -> store.writePending(lock, "r2", secret("candidate-2"),
+        assertThatThrownBy(() -> vault.credentials().writePending(lock, "r2", secret("candidate-2"),
                 AuditRecord.of("t", "PENDING_WRITTEN", "alice", "t1", "r2", "PENDING", null))).hasMessageContaining("taken over");
-        store.writePending(next.get(), "r3", secret("candidate-3"), AuditRecord.of("t", "PENDING_WRITTEN", "alice", "t1", "r3", "PENDING", null));
+        vault.credentials().writePending(next.get(), "r3", secret("candidate-3"), AuditRecord.of("t", "PENDING_WRITTEN", "alice", "t1", "r3", "PENDING", null));
         // the old lock's stale holder cannot commit and release what the new holder has pending
-        assertThatThrownBy(() -> store.commitPending(lock, AuditRecord.of("t", "ROTATE", "alice", "t1", "r3", "SUCCEEDED", null), true))
+        assertThatThrownBy(() -> vault.credentials().commitPending(lock, AuditRecord.of("t", "ROTATE", "alice", "t1", "r3", "SUCCEEDED", null), true))
                 .hasMessageContaining("taken over");
-        assertThat(store.has("alice", Slot.PENDING)).isTrue();
-        assertThat(store.tryLock("alice", Duration.ofMinutes(5))).isEmpty();
-        store.unlock(next.get());
+        assertThat(vault.credentials().has("alice", Slot.PENDING)).isTrue();
+        assertThat(vault.accounts().tryLock("alice", Duration.ofMinutes(5))).isEmpty();
+        vault.accounts().unlock(next.get());
     }
 
     @Test
     void aRotationLeavesTheAccountUnlocked() {
         assertThat(rotation.rotate("alice", "test").outcome()).isEqualTo(Outcome.SUCCEEDED);
-        var lock = store.tryLock("alice", Duration.ofMinutes(5));
+        var lock = vault.accounts().tryLock("alice", Duration.ofMinutes(5));
         assertThat(lock).isPresent();
-        store.unlock(lock.get());
+        vault.accounts().unlock(lock.get());
         assertThat(rotation.rotate("alice", "test").outcome()).isEqualTo(Outcome.SUCCEEDED);
-        assertThat(store.tryLock("alice", Duration.ofMinutes(5))).isPresent();
+        assertThat(vault.accounts().tryLock("alice", Duration.ofMinutes(5))).isPresent();
     }
 
     @Test
     void recoveryAtStartSettlesEveryPendingAccount() {
         account("bob", "bob-Passw0rd!");
         // simulate two crashes: one after the target changed, one before
-        var lockA = store.tryLock("alice", Duration.ofMinutes(5)).orElseThrow();
-        store.writePending(lockA, "ra", secret("alice-new-1"), AuditRecord.of("t", "PENDING_WRITTEN", "alice", "t1", "ra", "PENDING", null));
+        var lockA = vault.accounts().tryLock("alice", Duration.ofMinutes(5)).orElseThrow();
+        vault.credentials().writePending(lockA, "ra", secret("alice-new-1"), AuditRecord.of("t", "PENDING_WRITTEN", "alice", "t1", "ra", "PENDING", null));
         target.passwords.put("alice", "alice-new-1");
-        store.unlock(lockA);
-        var lockB = store.tryLock("bob", Duration.ofMinutes(5)).orElseThrow();
-        store.writePending(lockB, "rb", secret("bob-new-1"), AuditRecord.of("t", "PENDING_WRITTEN", "bob", "t1", "rb", "PENDING", null));
-        store.unlock(lockB);
+        vault.accounts().unlock(lockA);
+        var lockB = vault.accounts().tryLock("bob", Duration.ofMinutes(5)).orElseThrow();
+        vault.credentials().writePending(lockB, "rb", secret("bob-new-1"), AuditRecord.of("t", "PENDING_WRITTEN", "bob", "t1", "rb", "PENDING", null));
+        vault.accounts().unlock(lockB);
 
-        OperationTally tally = new RecoveryService(store, rotation).recoverAll();
+        OperationTally tally = new RecoveryService(vault.accounts(), rotation).recoverAll();
 
         assertThat(tally.counts()).containsEntry(Outcome.RECOVERED_FORWARD, 1).containsEntry(Outcome.ROLLED_BACK, 1);
         assertThat(stored("alice", Slot.CURRENT)).isEqualTo("alice-new-1");
         assertThat(stored("bob", Slot.CURRENT)).isEqualTo("bob-Passw0rd!");
-        assertThat(store.accountsWithPending()).isEmpty();
-        assertThat(List.of(store.findAccount("alice").orElseThrow().status(), store.findAccount("bob").orElseThrow().status()))
+        assertThat(vault.accounts().accountsWithPending()).isEmpty();
+        assertThat(List.of(vault.accounts().findAccount("alice").orElseThrow().status(), vault.accounts().findAccount("bob").orElseThrow().status()))
                 .containsOnly(AccountStatus.IN_SYNC);
     }
 
     @Test
     void recoveryProbesAtMostThreeLogins() {
-        var lock = store.tryLock("alice", Duration.ofMinutes(5)).orElseThrow();
-        store.writePending(lock, "r", secret("never-applied"), AuditRecord.of("t", "PENDING_WRITTEN", "alice", "t1", "r", "PENDING", null));
-        store.unlock(lock);
+        var lock = vault.accounts().tryLock("alice", Duration.ofMinutes(5)).orElseThrow();
+        vault.credentials().writePending(lock, "r", secret("never-applied"), AuditRecord.of("t", "PENDING_WRITTEN", "alice", "t1", "r", "PENDING", null));
+        vault.accounts().unlock(lock);
         target.passwords.put("alice", "something-else");
         int before = target.logins;
 
@@ -341,22 +338,22 @@ class RotationServiceTest {
 
     @Test
     void aPolicyNamedDefaultIsTheBuiltInOneUntilTheInventoryDeclaresItsOwn() {
-        store.upsertAccount("dora", "t1", "dora", CredentialType.PASSWORD, "default");
+        vault.accounts().upsertAccount("dora", "t1", "dora", CredentialType.PASSWORD, "default");
         target.passwords.put("dora", "dora-old-1");
         rotation.set("dora", secret("dora-old-1"), true, "test");
 
         assertThat(rotation.rotate("dora", "test").outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(stored("dora", Slot.CURRENT)).hasSizeBetween(24, 32);
 
-        store.upsertPolicy(new PasswordPolicy("default", 10, 10, 0, 0, 10, 0, "", "", false));
+        vault.policies().upsertPolicy(new PasswordPolicy("default", 10, 10, 0, 0, 10, 0, "", "", false));
         assertThat(rotation.rotate("alice", "test").outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(stored("alice", Slot.CURRENT)).as("an account without a policy uses the declared default").matches("[0-9]{10}");
     }
 
     @Test
     void thePolicyIsUsedForGeneratedPasswords() {
-        store.upsertPolicy(new PasswordPolicy("digits", 12, 12, 0, 0, 12, 0, "", "", false));
-        store.upsertAccount("carol", "t1", "carol", CredentialType.PASSWORD, "digits");
+        vault.policies().upsertPolicy(new PasswordPolicy("digits", 12, 12, 0, 0, 12, 0, "", "", false));
+        vault.accounts().upsertAccount("carol", "t1", "carol", CredentialType.PASSWORD, "digits");
         target.passwords.put("carol", "carol-old-1");
         rotation.set("carol", secret("carol-old-1"), true, "test");
 

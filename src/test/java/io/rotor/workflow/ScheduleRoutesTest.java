@@ -14,7 +14,6 @@ import io.rotor.schedule.QuartzSetup;
 import io.rotor.schedule.RotationDue;
 import io.rotor.vault.MasterKey;
 import io.rotor.vault.Vault;
-import io.rotor.vault.VaultStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +42,6 @@ import org.junit.jupiter.api.Test;
 class ScheduleRoutesTest extends CamelMainTestSupport {
     private Path dataDir;
     private Vault vault;
-    private VaultStore store;
     private RotationDue rotationDue;
     private final FakeTarget target = new FakeTarget();
 
@@ -72,27 +70,26 @@ class ScheduleRoutesTest extends CamelMainTestSupport {
     protected void bindToRegistry(Registry registry) throws Exception {
         dataDir = Files.createTempDirectory("rotor-schedules-");
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 4);
-        store = vault.store();
         ConnectorRegistry connectors = new ConnectorRegistry();
         connectors.register(target);
-        RotationService rotation = new RotationService(store, connectors, new PasswordGenerator(), new RotorMetrics(),
+        RotationService rotation = new RotationService(vault, connectors, new PasswordGenerator(), new RotorMetrics(),
                 Duration.ofMinutes(5), 3);
         registry.bind("rotationService", rotation);
-        registry.bind("recoveryService", new RecoveryService(store, rotation));
-        registry.bind("accountQueries", new AccountQueries(store));
+        registry.bind("recoveryService", new RecoveryService(vault.accounts(), rotation));
+        registry.bind("accountQueries", new AccountQueries(vault.accounts(), vault.targets()));
         registry.bind("failureResults", new FailureResults(new RotorMetrics()));
         registry.bind("tallies", new Tallies());
         registry.bind("quartz", QuartzSetup.component(vault.dataSource()));
-        rotationDue = new RotationDue(store, ZoneOffset.UTC, RotationSchedule.none(),
+        rotationDue = new RotationDue(vault.accounts(), vault.policies(), ZoneOffset.UTC, RotationSchedule.none(),
                 Clock.offset(Clock.systemUTC(), Duration.ofDays(1)));
         registry.bind("rotationDue", rotationDue);
         WorkflowBeans.bind(registry, vault, rotation, dataDir);
 
-        store.upsertPolicy(new PasswordPolicy("hourly", 24, 32, 1, 1, 1, 1, PasswordPolicy.DEFAULT_SYMBOLS, "", true));
-        store.setRotationSchedule("hourly", RotationSchedule.of("PT1H", null, null, false));
-        store.upsertPolicy(new PasswordPolicy("break-glass", 24, 32, 1, 1, 1, 1, PasswordPolicy.DEFAULT_SYMBOLS, "", true));
-        store.setRotationSchedule("break-glass", RotationSchedule.manual());
-        store.upsertTarget(new Target("fleet", "fake", "localhost", 1, null, TlsMode.DISABLE, null, null, Map.of()));
+        vault.policies().upsertPolicy(new PasswordPolicy("hourly", 24, 32, 1, 1, 1, 1, PasswordPolicy.DEFAULT_SYMBOLS, "", true));
+        vault.policies().setRotationSchedule("hourly", RotationSchedule.of("PT1H", null, null, false));
+        vault.policies().upsertPolicy(new PasswordPolicy("break-glass", 24, 32, 1, 1, 1, 1, PasswordPolicy.DEFAULT_SYMBOLS, "", true));
+        vault.policies().setRotationSchedule("break-glass", RotationSchedule.manual());
+        vault.targets().upsertTarget(new Target("fleet", "fake", "localhost", 1, null, TlsMode.DISABLE, null, null, Map.of()));
         account(rotation, "due-1", "hourly");
         account(rotation, "due-2", "hourly");
         account(rotation, "manual-1", "break-glass");
@@ -100,7 +97,7 @@ class ScheduleRoutesTest extends CamelMainTestSupport {
     }
 
     private void account(RotationService rotation, String id, String policy) {
-        store.upsertAccount(id, "fleet", id, CredentialType.PASSWORD, policy);
+        vault.accounts().upsertAccount(id, "fleet", id, CredentialType.PASSWORD, policy);
         target.passwords.put(id, "initial-" + id);
         rotation.set(id, Secret.fromUtf8(("initial-" + id).getBytes(StandardCharsets.UTF_8)), true, "test");
     }
@@ -127,17 +124,17 @@ class ScheduleRoutesTest extends CamelMainTestSupport {
         assertThat(rotated.matches(30, TimeUnit.SECONDS)).isTrue();
         // the trigger fires every second: stop it (waits for the run in flight) before looking
         context.getRouteController().stopRoute("schedule-rotation");
-        assertThat(target.passwords.get("due-1")).as(() -> "due-1 audit: " + store.auditTrail("due-1", 10))
+        assertThat(target.passwords.get("due-1")).as(() -> "due-1 audit: " + vault.audit().trail("due-1", 10))
                 .isNotEqualTo("initial-due-1");
-        assertThat(target.passwords.get("due-2")).as(() -> "due-2 audit: " + store.auditTrail("due-2", 10))
+        assertThat(target.passwords.get("due-2")).as(() -> "due-2 audit: " + vault.audit().trail("due-2", 10))
                 .isNotEqualTo("initial-due-2");
         assertThat(target.passwords.get("manual-1")).isEqualTo("initial-manual-1");
         assertThat(target.passwords.get("unscheduled-1")).isEqualTo("initial-unscheduled-1");
-        assertThat(store.auditTrail("due-1", 10)).anySatisfy(a -> {
+        assertThat(vault.audit().trail("due-1", 10)).anySatisfy(a -> {
             assertThat(a.operation()).isEqualTo("ROTATE");
             assertThat(a.actor()).isEqualTo("schedule");
         });
-        assertThat(store.auditTrail("manual-1", 10)).noneSatisfy(a -> assertThat(a.operation()).isEqualTo("ROTATE"));
+        assertThat(vault.audit().trail("manual-1", 10)).noneSatisfy(a -> assertThat(a.operation()).isEqualTo("ROTATE"));
         // the trigger is in Quartz's tables in the vault, not in memory
         assertThat(triggers()).contains("rotation-check");
     }
@@ -156,13 +153,13 @@ class ScheduleRoutesTest extends CamelMainTestSupport {
                 OperationTally.class);
         assertThat(tally.results()).hasSize(4);
         assertThat(tally.succeeded()).isEqualTo(4);
-        assertThat(store.auditTrail("manual-1", 10)).anySatisfy(a -> assertThat(a.actor()).isEqualTo("heartbeat"));
+        assertThat(vault.audit().trail("manual-1", 10)).anySatisfy(a -> assertThat(a.actor()).isEqualTo("heartbeat"));
         assertThat(triggers()).contains("heartbeat");
     }
 
     @Test
     void nothingDueGivesAnEmptyTally() {
-        store.setRotationSchedule("hourly", RotationSchedule.manual());
+        vault.policies().setRotationSchedule("hourly", RotationSchedule.manual());
 
         OperationTally tally = template.requestBodyAndHeader("direct:rotate-due", null, "actor", "test",
                 OperationTally.class);

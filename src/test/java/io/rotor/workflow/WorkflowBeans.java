@@ -20,16 +20,15 @@ public final class WorkflowBeans {
         registry.bind("jobStore", jobs);
         registry.bind("workflowJobs", workflowJobs);
         registry.bind("perTargetLimiter", new PerTargetLimiter(PerTargetLimiter.DEFAULT_LIMIT, Map.of()));
-        VaultSync vaultSync = new VaultSync(vault.store(), vault.attributes(), rotation);
+        VaultSync vaultSync = new VaultSync(vault.credentials(), vault.attributes(), rotation);
         registry.bind("vaultSync", vaultSync);
-        registry.bind("massOnboard", new MassOnboard(workflowJobs, vault.store(), vault.groups(), vault.attributes(),
-                vault.access(), vault.templates(), rotation, vaultSync));
+        registry.bind("massOnboard", new MassOnboard(workflowJobs, vault, rotation, vaultSync));
         registry.bind("massPasswordReset", new MassPasswordReset(workflowJobs, new BatchPlanner(vault.jobs()),
-                vault.store(), vault.attributes()));
+                vault.accounts(), vault.attributes()));
         registry.bind("batchResultsStrategy", new BatchResultsStrategy(jobs));
         registry.bind("singleUserOffboard", new SingleUserOffboard(workflowJobs, vault.groups(), vault.attributes(),
                 vault.access()));
-        registry.bind("apiJobs", new JobApi(vault.store(), vault.users(), vault.templates(), jobs, reports));
+        registry.bind("apiJobs", new JobApi(vault.targets(), vault.users(), vault.templates(), jobs, reports));
         return jobs;
     }
 }

@@ -8,7 +8,6 @@ import io.rotor.domain.Target;
 import io.rotor.domain.TlsMode;
 import io.rotor.vault.MasterKey;
 import io.rotor.vault.Vault;
-import io.rotor.vault.VaultStore;
 import io.rotor.workflow.OperationResult.Outcome;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.main.MainConfigurationProperties;
@@ -36,7 +35,6 @@ class WorkflowRoutesTest extends CamelMainTestSupport {
 
     private Path dataDir;
     private Vault vault;
-    private VaultStore store;
     private final FakeTarget target = new FakeTarget();
 
     @Override
@@ -62,24 +60,23 @@ class WorkflowRoutesTest extends CamelMainTestSupport {
     protected void bindToRegistry(Registry registry) throws Exception {
         dataDir = Files.createTempDirectory("rotor-routes-");
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 4);
-        store = vault.store();
         ConnectorRegistry connectors = new ConnectorRegistry();
         connectors.register(target);
-        RotationService rotation = new RotationService(store, connectors, new PasswordGenerator(), new RotorMetrics(),
+        RotationService rotation = new RotationService(vault, connectors, new PasswordGenerator(), new RotorMetrics(),
                 Duration.ofMinutes(5), 3);
         registry.bind("rotationService", rotation);
-        registry.bind("recoveryService", new RecoveryService(store, rotation));
-        registry.bind("accountQueries", new AccountQueries(store));
+        registry.bind("recoveryService", new RecoveryService(vault.accounts(), rotation));
+        registry.bind("accountQueries", new AccountQueries(vault.accounts(), vault.targets()));
         registry.bind("failureResults", new FailureResults(new RotorMetrics()));
         registry.bind("tallies", new Tallies());
-        registry.bind("rotationDue", new io.rotor.schedule.RotationDue(store, java.time.ZoneOffset.UTC,
+        registry.bind("rotationDue", new io.rotor.schedule.RotationDue(vault.accounts(), vault.policies(), java.time.ZoneOffset.UTC,
                 io.rotor.domain.RotationSchedule.none(), java.time.Clock.systemUTC()));
         io.rotor.workflow.WorkflowBeans.bind(registry, vault, rotation, dataDir);
 
-        store.upsertTarget(new Target("fleet", "fake", "localhost", 1, null, TlsMode.DISABLE, null, null, Map.of()));
+        vault.targets().upsertTarget(new Target("fleet", "fake", "localhost", 1, null, TlsMode.DISABLE, null, null, Map.of()));
         for (int i = 0; i < ACCOUNTS; i++) {
             String id = "acct-%02d".formatted(i);
-            store.upsertAccount(id, "fleet", id, CredentialType.PASSWORD, null);
+            vault.accounts().upsertAccount(id, "fleet", id, CredentialType.PASSWORD, null);
             target.passwords.put(id, "initial-" + i);
             rotation.set(id, Secret.fromUtf8(("initial-" + i).getBytes(StandardCharsets.UTF_8)), true, "test");
         }
@@ -110,7 +107,7 @@ class WorkflowRoutesTest extends CamelMainTestSupport {
 
     @Test
     void theTargetsAdminAccountIsRotatedLastAndAlone() {
-        store.upsertTarget(new Target("fleet", "fake", "localhost", 1, null, TlsMode.DISABLE, "acct-00", null, Map.of()));
+        vault.targets().upsertTarget(new Target("fleet", "fake", "localhost", 1, null, TlsMode.DISABLE, "acct-00", null, Map.of()));
 
         OperationTally tally = template.requestBodyAndHeaders("direct:rotate-target", null,
                 Map.of("targetId", "fleet", "actor", "test"), OperationTally.class);
@@ -124,7 +121,7 @@ class WorkflowRoutesTest extends CamelMainTestSupport {
     @Test
     void oneFailingAccountNeverStopsTheOthers() {
         // acct-07 names a password policy that does not exist: its rotation fails with a reason
-        store.upsertAccount("acct-07", "fleet", "acct-07", CredentialType.PASSWORD, "no-such-policy");
+        vault.accounts().upsertAccount("acct-07", "fleet", "acct-07", CredentialType.PASSWORD, "no-such-policy");
 
         OperationTally tally = template.requestBodyAndHeaders("direct:rotate-target", null,
                 Map.of("targetId", "fleet", "actor", "test"), OperationTally.class);

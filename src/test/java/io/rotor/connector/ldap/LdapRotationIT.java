@@ -21,7 +21,6 @@ import io.rotor.domain.TlsMode;
 import io.rotor.vault.MasterKey;
 import io.rotor.vault.StoredCredential;
 import io.rotor.vault.Vault;
-import io.rotor.vault.VaultStore;
 import io.rotor.workflow.OperationResult;
 import io.rotor.workflow.RotationService;
 import io.rotor.workflow.RotorMetrics;
@@ -52,7 +51,6 @@ class LdapRotationIT {
 
     private LdapIt it;
     private Vault vault;
-    private VaultStore store;
     private RotationService rotation;
     private ConnectorRegistry registry;
     private final List<String> offered = new CopyOnWriteArrayList<>();
@@ -64,13 +62,12 @@ class LdapRotationIT {
         it.policy("rotor_it_rotation_strict", 64);
         dn = it.person("rotor_it_rotation", "rotor_it_rotation", INITIAL);
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 4);
-        store = vault.store();
         registry = new ConnectorRegistry();
         registry.register(new RecordingFactory());
-        rotation = new RotationService(store, registry, new PasswordGenerator(), new RotorMetrics(), Duration.ofMinutes(5), 3);
-        store.upsertTarget(new Target("slapd", "ldap", it.ldap.host(), it.ldap.port(), null, TlsMode.VERIFY_FULL, null, null,
+        rotation = new RotationService(vault, registry, new PasswordGenerator(), new RotorMetrics(), Duration.ofMinutes(5), 3);
+        vault.targets().upsertTarget(new Target("slapd", "ldap", it.ldap.host(), it.ldap.port(), null, TlsMode.VERIFY_FULL, null, null,
                 Map.of("baseDn", it.ldap.peopleDn(), "usernameIs", "login", "trustStore", it.ldap.caFile().toString())));
-        store.upsertAccount("rot", "slapd", "rotor_it_rotation", CredentialType.PASSWORD, null);
+        vault.accounts().upsertAccount("rot", "slapd", "rotor_it_rotation", CredentialType.PASSWORD, null);
         rotation.set("rot", Secret.fromUtf8(INITIAL.getBytes(StandardCharsets.UTF_8)), true, "test");
     }
 
@@ -83,7 +80,7 @@ class LdapRotationIT {
     }
 
     private String stored(Slot slot) {
-        return store.read("rot", slot).map(c -> {
+        return vault.credentials().read("rot", slot).map(c -> {
             try (StoredCredential credential = c) {
                 return credential.secret().reveal();
             }
@@ -100,8 +97,8 @@ class LdapRotationIT {
         assertThat(refused.detail()).contains("policy");
         assertThat(offered).hasSize(3).doesNotHaveDuplicates().doesNotContain(INITIAL);
         assertThat(stored(Slot.CURRENT)).isEqualTo(INITIAL);
-        assertThat(store.has("rot", Slot.PENDING)).isFalse();
-        assertThat(store.findAccount("rot").orElseThrow().status()).isNotIn(AccountStatus.PENDING, AccountStatus.NEEDS_RECONCILE);
+        assertThat(vault.credentials().has("rot", Slot.PENDING)).isFalse();
+        assertThat(vault.accounts().findAccount("rot").orElseThrow().status()).isNotIn(AccountStatus.PENDING, AccountStatus.NEEDS_RECONCILE);
         assertThat(it.binds(dn, INITIAL)).as("CURRENT still binds").isTrue();
         for (String candidate : offered) {
             assertThat(it.binds(dn, candidate)).isFalse();
@@ -118,7 +115,7 @@ class LdapRotationIT {
         String now = stored(Slot.CURRENT);
         assertThat(now).isEqualTo(offered.get(3));
         assertThat(stored(Slot.PREVIOUS)).isEqualTo(INITIAL);
-        assertThat(store.has("rot", Slot.PENDING)).isFalse();
+        assertThat(vault.credentials().has("rot", Slot.PENDING)).isFalse();
         assertThat(it.binds(dn, now)).as("new password binds").isTrue();
         assertThat(it.binds(dn, INITIAL)).as("old password fails").isFalse();
     }

@@ -15,7 +15,6 @@ import io.rotor.it.RealTargets;
 import io.rotor.vault.MasterKey;
 import io.rotor.vault.StoredCredential;
 import io.rotor.vault.Vault;
-import io.rotor.vault.VaultStore;
 import io.rotor.workflow.OperationResult;
 import io.rotor.workflow.OperationResult.Outcome;
 import io.rotor.workflow.RotationService;
@@ -69,7 +68,6 @@ class SshRotationIT {
     RealTargets.Ssh ssh;
     SshLogins logins;
     Vault vault;
-    VaultStore store;
     RotationService rotation;
     ConnectorRegistry registry;
 
@@ -78,7 +76,6 @@ class SshRotationIT {
         ssh = RealTargets.load().ssh();
         logins = new SshLogins(ssh.host(), ssh.port(), ssh.knownHosts());
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 4);
-        store = vault.store();
         registry = new ConnectorRegistry();
         registry.register(new ConnectorFactory() {
             @Override
@@ -92,7 +89,7 @@ class SshRotationIT {
                         : name.equals(NO_PROMPT.name()) ? NO_PROMPT : BuiltinChangers.get(name));
             }
         });
-        rotation = new RotationService(store, registry, new PasswordGenerator(), new RotorMetrics(), Duration.ofMinutes(5), 3);
+        rotation = new RotationService(vault, registry, new PasswordGenerator(), new RotorMetrics(), Duration.ofMinutes(5), 3);
     }
 
     @AfterEach
@@ -106,18 +103,18 @@ class SshRotationIT {
         Map<String, String> settings = new HashMap<>(Map.of("knownHosts", ssh.knownHosts().toString(), "stepTimeoutSeconds", "5"));
         settings.putAll(extra);
         Target t = new Target(id, type, ssh.host(), ssh.port(), null, TlsMode.DISABLE, adminAccount, null, settings);
-        store.upsertTarget(t);
+        vault.targets().upsertTarget(t);
         return t;
     }
 
     String account(String id, String target, String user, char[] password) {
-        store.upsertAccount(id, target, user, CredentialType.PASSWORD, null);
+        vault.accounts().upsertAccount(id, target, user, CredentialType.PASSWORD, null);
         rotation.set(id, Secret.of(password.clone()), true, "test");
         return id;
     }
 
     String stored(String id, Slot slot) {
-        return store.read(id, slot).map(c -> {
+        return vault.credentials().read(id, slot).map(c -> {
             try (StoredCredential credential = c) {
                 return credential.secret().reveal();
             }
@@ -166,7 +163,7 @@ class SshRotationIT {
             String previous = stored(a[0], Slot.PREVIOUS);
             assertThat(logins.login(a[1], current.toCharArray())).as("CURRENT logs in").isTrue();
             assertThat(logins.login(a[1], previous.toCharArray())).as("PREVIOUS is refused").isFalse();
-            assertThat(store.findAccount(a[0]).orElseThrow().status()).isEqualTo(AccountStatus.IN_SYNC);
+            assertThat(vault.accounts().findAccount(a[0]).orElseThrow().status()).isEqualTo(AccountStatus.IN_SYNC);
         }
         assertThat(logins.login(self, oldSelf)).isFalse();
         assertThat(logins.login(viaSudo, oldSudo)).isFalse();
@@ -191,7 +188,7 @@ class SshRotationIT {
         assertThat(r.outcome()).isEqualTo(Outcome.REJECTED);
         assertThat(r.detail()).contains("step 2: expected /(?i)current password: ?/ not seen within 1 s");
         assertThat(stored("a-np", Slot.CURRENT)).isEqualTo(new String(old));
-        assertThat(store.has("a-np", Slot.PENDING)).isFalse();
+        assertThat(vault.credentials().has("a-np", Slot.PENDING)).isFalse();
         assertThat(logins.login(user, old)).isTrue();
     }
 
@@ -207,7 +204,7 @@ class SshRotationIT {
         assertThat(r.outcome()).as(r.detail()).isEqualTo(Outcome.RECOVERED_FORWARD);
         String current = stored("a-lost", Slot.CURRENT);
         assertThat(current).isNotEqualTo(new String(old));
-        assertThat(store.has("a-lost", Slot.PENDING)).isFalse();
+        assertThat(vault.credentials().has("a-lost", Slot.PENDING)).isFalse();
         assertThat(logins.login(user, current.toCharArray())).isTrue();
         assertThat(logins.login(user, old)).isFalse();
     }
@@ -218,7 +215,7 @@ class SshRotationIT {
         String user = ssh.users().get(6);
         java.security.KeyPair old = SshKeys.generate("ed25519");
         ssh.setAuthorizedKeys(user, SshKeys.publicLine(old) + " old\n", "700");
-        store.upsertAccount("a-key", "ssh-key", user, CredentialType.SSH_KEY, null);
+        vault.accounts().upsertAccount("a-key", "ssh-key", user, CredentialType.SSH_KEY, null);
         rotation.set("a-key", SshKeys.toSecret(old), true, "test");
 
         OperationResult r = rotation.rotate("a-key", "it");
@@ -228,7 +225,7 @@ class SshRotationIT {
         java.security.KeyPair previous = SshKeys.fromSecret(Secret.of(stored("a-key", Slot.PREVIOUS).toCharArray()));
         assertThat(current.getPublic().getAlgorithm()).isEqualTo("EC");
         assertThat(SshKeys.publicLine(previous)).isEqualTo(SshKeys.publicLine(old));
-        assertThat(store.has("a-key", Slot.PENDING)).isFalse();
+        assertThat(vault.credentials().has("a-key", Slot.PENDING)).isFalse();
         assertThat(logins.login(user, current)).as("CURRENT key logs in").isTrue();
         assertThat(logins.login(user, old)).as("PREVIOUS key is refused").isFalse();
         ssh.setAuthorizedKeys(user, "", "700");
