@@ -5,7 +5,7 @@ import org.apache.camel.Exchange;
 /**
  * Turns an exception caught by the shared error handler into a FAILED {@link OperationResult}, so that the
  * caller (CLI, API, a split) gets a reason instead of a stack trace, and counts it in the metrics. Exception
- * messages in Rotor never hold secrets (see DESIGN.md), so the message is passed on as the reason.
+ * messages in Rotor never hold secrets (docs/architecture.md, "Security rules"), so the message is passed on as the reason.
  */
 public class FailureResults {
     private final RotorMetrics metrics;

@@ -38,7 +38,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The rotation protocol of DESIGN.md, and the operations built on the same machinery (verify, reconcile, set,
+ * The rotation protocol (docs/architecture.md, "The rotation protocol"), and the operations built on the same machinery (verify, reconcile, set,
  * recovery). Every public method locks the account, settles any PENDING version left behind first, and
  * returns an {@link OperationResult}; none throws for a target's answer, only for bad input or a vault failure.
  */
