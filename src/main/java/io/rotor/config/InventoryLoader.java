@@ -528,7 +528,7 @@ public final class InventoryLoader {
             }
             TlsMode tls = TlsMode.DISABLE;
             try {
-                tls = TlsMode.parse(e.tls());
+                tls = isBlank(e.tls()) ? TlsMode.defaultFor(type) : TlsMode.parse(e.tls());
             } catch (IllegalArgumentException x) {
                 problem(where, "tls", "must be disable, require or verify-full");
             }
