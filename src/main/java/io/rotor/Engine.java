@@ -2,6 +2,8 @@ package io.rotor;
 
 import io.rotor.config.RotorSettings;
 import io.rotor.health.StartupRecoveryCheck;
+import io.rotor.security.HttpTransport;
+import io.rotor.security.RouteFiles;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.ProducerTemplate;
@@ -18,10 +20,11 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Starts the Camel engine around a {@link RotorRuntime}: configuration from {@code config/application.properties},
- * workflow routes from {@code ./routes/*.camel.yaml} (editable without rebuilding) or, when that folder is
- * absent, the defaults in the jar. With {@code serve}, start-up recovery runs before the "schedules" route
- * group starts.
+ * Starts the Camel engine around a {@link RotorRuntime}: configuration from the home's
+ * {@code config/application.properties}; workflow routes from the home's {@code routes/} folder (editable without
+ * rebuilding) for {@code serve} only, after a permission check, and otherwise the defaults in the jar. A one-shot
+ * command never compiles or loads route files from disk. With {@code serve}, start-up recovery runs before the
+ * "schedules" route group starts.
  */
 public final class Engine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
@@ -36,13 +39,22 @@ public final class Engine implements AutoCloseable {
         this.runtime = runtime;
     }
 
+    /** {@code serve=false}: an engine for one command-line operation, without HTTP and with the jar's routes. */
     public static Engine create(RotorRuntime runtime, boolean serve) {
+        return create(runtime, serve, serve ? HttpTransport.decide(runtime.settings(), System.getenv(), false)
+                : HttpTransport.none());
+    }
+
+    /** @param transport plain HTTP or HTTPS for {@code serve}, decided (and refused when unsafe) before start */
+    public static Engine create(RotorRuntime runtime, boolean serve, HttpTransport transport) {
         Main main = new Main();
         RotorSettings settings = runtime.settings();
         main.setPropertyPlaceholderLocations(placeholderLocations(settings.configFile()));
         Properties overrides = settings.asProperties();
-        overrides.setProperty("camel.main.routes-include-pattern", routesPattern());
-        if (!serve) {
+        overrides.setProperty("camel.main.routes-include-pattern", serve ? routesPattern(settings.home().routes()) : BUILT_IN_ROUTES);
+        if (serve) {
+            transport.applyTo(overrides);
+        } else {
             overrides.setProperty("camel.server.enabled", "false");
             overrides.setProperty("camel.metrics.enabled", "false");
             // a one-shot command must not take the server's port for health and metrics
@@ -59,6 +71,11 @@ public final class Engine implements AutoCloseable {
             main.configure().addRoutesBuilder(new io.rotor.api.ApiV2Routes());
             main.addMainListener(new MainListenerSupport() {
                 @Override
+                public void beforeConfigure(BaseMainSupport support) {
+                    transport.applyTo(support.getCamelContext());
+                }
+
+                @Override
                 public void afterConfigure(BaseMainSupport support) {
                     // readiness is DOWN from the first request until start-up recovery has run
                     HealthCheckRegistry health = HealthCheckRegistry.get(support.getCamelContext());
@@ -69,14 +86,14 @@ public final class Engine implements AutoCloseable {
 
                 @Override
                 public void afterStart(BaseMainSupport support) {
-                    engine.afterStart(support.getCamelContext());
+                    engine.afterStart(support.getCamelContext(), transport);
                 }
             });
         }
         return engine;
     }
 
-    private void afterStart(CamelContext context) {
+    private void afterStart(CamelContext context, HttpTransport transport) {
         runtime.attach(context);
         // jobs whose process died (QUEUED or RUNNING) end FAILED "interrupted by a restart"; their accounts'
         // PENDING credentials are settled by the rotation recovery just below
@@ -104,7 +121,7 @@ public final class Engine implements AutoCloseable {
         // the Quartz scheduler (persistent triggers, possibly overdue) starts only now, after recovery
         io.rotor.schedule.QuartzSetup.startScheduler(context);
         LOG.info("schedules started");
-        LOG.info("Rotor is serving on port {}", context.resolvePropertyPlaceholders("{{camel.server.port}}"));
+        LOG.info("Rotor is serving on port {} ({})", context.resolvePropertyPlaceholders("{{camel.server.port}}"), transport);
     }
 
     static String placeholderLocations(Path configFile) {
@@ -115,20 +132,21 @@ public final class Engine implements AutoCloseable {
         return locations;
     }
 
-    /**
-     * The workflow routes: {@code ./routes/*.camel.yaml} and {@code ./routes/*.java} (Java DSL route builders,
-     * compiled when the engine starts) when {@code ./routes} exists, otherwise the YAML set in the jar.
-     */
-    static String routesPattern() {
-        return routesPattern(Path.of("routes"));
-    }
+    /** The workflow routes built into the jar: what every one-shot command runs. */
+    static final String BUILT_IN_ROUTES = "classpath:routes/*.camel.yaml";
 
+    /**
+     * The workflow routes of {@code serve}: {@code routes/*.camel.yaml} and {@code routes/*.java} (Java DSL route
+     * builders, compiled when the engine starts) when the home's {@code routes} folder exists and only its owner
+     * can change it (see {@link RouteFiles}), otherwise the YAML set in the jar.
+     */
     static String routesPattern(Path routes) {
         if (!Files.isDirectory(routes)) {
-            return "classpath:routes/*.camel.yaml";
+            return BUILT_IN_ROUTES;
         }
+        RouteFiles.checkSafe(routes);
         String dir = "file:" + routes.toAbsolutePath();
-        return dir + "/*.camel.yaml," + dir + "/*.java";
+        return dir + "/" + RouteFiles.YAML_GLOB + "," + dir + "/" + RouteFiles.JAVA_GLOB;
     }
 
     /**

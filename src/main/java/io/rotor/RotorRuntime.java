@@ -54,7 +54,6 @@ public final class RotorRuntime implements AutoCloseable {
     private final RotorMetrics metrics;
     private final RotationService rotation;
     private final RecoveryService recovery;
-    private final InventoryApplier.Summary inventorySummary;
     private final RotationDue rotationDue;
     private org.apache.camel.component.quartz.QuartzComponent quartz;
     private final AuthStore auth;
@@ -63,13 +62,11 @@ public final class RotorRuntime implements AutoCloseable {
     private final JobReportWriter reports;
     private final WorkflowJobs workflowJobs;
 
-    private RotorRuntime(RotorSettings settings, Vault vault, ConnectorRegistry connectors, RotorMetrics metrics,
-                         InventoryApplier.Summary inventorySummary) {
+    private RotorRuntime(RotorSettings settings, Vault vault, ConnectorRegistry connectors, RotorMetrics metrics) {
         this.settings = settings;
         this.vault = vault;
         this.connectors = connectors;
         this.metrics = metrics;
-        this.inventorySummary = inventorySummary;
         this.rotation = new RotationService(vault, connectors, new PasswordGenerator(), metrics,
                 Duration.ofSeconds(settings.getInt("rotor.rotation.lock-lifetime-seconds", 300)),
                 settings.getInt("rotor.rotation.max-attempts", 3));
@@ -105,21 +102,54 @@ public final class RotorRuntime implements AutoCloseable {
         return schedule;
     }
 
+    /**
+     * Opens the vault and wires the services. It does not apply the inventory: only {@code serve} (at start) and
+     * {@code rotor inventory apply} do, through {@link #applyInventory}.
+     */
     public static RotorRuntime open(RotorSettings settings, Map<String, String> environment) {
-        Inventory inventory = InventoryLoader.loadIfExists(settings.inventoryFile());
         MasterKey masterKey = MasterKey.load(environment.get(MasterKey.ENV_VARIABLE), settings.masterKeyFile());
         Vault vault = Vault.open(settings.vaultUrl(), settings.vaultUsername(), environment.get("ROTOR_VAULT_PASSWORD"),
                 settings.dataDir(), masterKey, settings.getInt("rotor.vault.pool-size", 10));
         try {
-            InventoryApplier.Summary summary = new InventoryApplier(vault, environment).apply(inventory);
             bootstrapAdminToken(new AuthStore(vault.tokens()), environment.get(ADMIN_TOKEN_ENV));
             ConnectorRegistry connectors = new ConnectorRegistry();
-            return new RotorRuntime(settings, vault, connectors, new RotorMetrics(), summary);
+            return new RotorRuntime(settings, vault, connectors, new RotorMetrics());
         } catch (RuntimeException e) {
             vault.close();
             throw e;
         }
     }
+
+    /**
+     * Validates the inventory file ({@code rotor.inventory}, under the home) and writes it into the vault, with one
+     * audit record of the outcome. A file that does not exist applies nothing unless {@code required}.
+     *
+     * @param actor who asked: {@code serve} at start, {@code cli:<user>} for {@code rotor inventory apply}
+     * @return what was applied, or null when there was no file
+     */
+    public InventoryApplier.Summary applyInventory(Map<String, String> environment, String actor, boolean required) {
+        java.nio.file.Path file = settings.inventoryFile();
+        if (!required && java.nio.file.Files.notExists(file)) {
+            return null;
+        }
+        try {
+            Inventory inventory = InventoryLoader.load(file);
+            InventoryApplier.Summary summary = new InventoryApplier(vault, environment).apply(inventory);
+            java.util.List<String> clearText = inventory.targets().stream()
+                    .filter(t -> t.tlsMode() == io.rotor.domain.TlsMode.DISABLE && io.rotor.domain.TlsMode.supported(t.type()))
+                    .map(io.rotor.domain.Target::id).toList();
+            vault.audit().record(io.rotor.vault.AuditRecord.of(actor, INVENTORY_APPLY, null, null, null, "SUCCEEDED",
+                    file + ": " + summary.describe() + (clearText.isEmpty() ? "" : "; tls: disable on " + String.join(", ", clearText))));
+            return summary;
+        } catch (RuntimeException e) {
+            vault.audit().record(io.rotor.vault.AuditRecord.of(actor, INVENTORY_APPLY, null, null, null, "FAILED",
+                    file + ": " + e.getMessage()));
+            throw e;
+        }
+    }
+
+    /** The audit operation of an inventory apply. */
+    public static final String INVENTORY_APPLY = "INVENTORY_APPLY";
 
     /** Environment variable whose value becomes the first admin API token (stored hashed) when none exists yet. */
     public static final String ADMIN_TOKEN_ENV = "ROTOR_ADMIN_TOKEN";
@@ -217,10 +247,6 @@ public final class RotorRuntime implements AutoCloseable {
 
     public ConnectorRegistry connectors() {
         return connectors;
-    }
-
-    public InventoryApplier.Summary inventorySummary() {
-        return inventorySummary;
     }
 
     @Override

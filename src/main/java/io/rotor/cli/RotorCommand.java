@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "rotor", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "Rotor 0.1.0",
         description = "Credential-rotation engine on Apache Camel.",
-        subcommands = {ServeCommand.class, RotateCommand.class, SetCommand.class, AccountsCommand.class,
+        subcommands = {ServeCommand.class, InventoryCommand.class, RotateCommand.class, SetCommand.class, AccountsCommand.class,
                 RecoverCommand.class, VaultCommand.class, TokenCommand.class, ServiceAccountCommand.class,
                 ChangerCommand.class, MassOnboardCommand.class, MassPasswordResetCommand.class, SingleUserOffboardCommand.class})
 public class RotorCommand implements Runnable {
@@ -50,7 +50,8 @@ public class RotorCommand implements Runnable {
         });
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("rotor: " + reason(e));
-            return ExitCodes.FAILURE;
+            return e instanceof io.rotor.security.UnsafeConfigurationException ? ExitCodes.UNSAFE_CONFIGURATION
+                    : ExitCodes.FAILURE;
         });
         return commandLine.execute(args);
     }

@@ -41,6 +41,10 @@ public final class InventoryApplier {
     }
 
     public record Summary(int policies, int targets, int accounts, int accountsCreated, int initialSecretsStored) {
+        public String describe() {
+            return policies + " polic" + (policies == 1 ? "y" : "ies") + ", " + targets + " target(s), " + accounts
+                    + " account(s) (" + accountsCreated + " new), " + initialSecretsStored + " initial credential(s) stored";
+        }
     }
 
     public Summary apply(Inventory inventory) {

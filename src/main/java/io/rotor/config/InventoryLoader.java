@@ -467,7 +467,9 @@ public final class InventoryLoader {
                 report(where, checked.violations());
                 settings = SchemaValidator.asStrings(checked.value());
             }
-            TlsMode tls = c.ok("tls") ? TlsMode.parse(c.text("tls")) : TlsMode.DISABLE;
+            // an omitted tls means verify-full where the transport has TLS (TlsMode.defaultFor); a bad one is reported
+            TlsMode tls = c.ok("tls") && c.text("tls") != null && !c.text("tls").isBlank() ? TlsMode.parse(c.text("tls"))
+                    : c.bad().contains("tls") ? TlsMode.DISABLE : TlsMode.defaultFor(type);
             int port = c.ok("port") ? e.get("port").intValue() : type == null ? 0 : defaultPort(type, settings);
             String id = c.text("id");
             if (c.ok("policy")) {

@@ -11,21 +11,31 @@ import java.util.Properties;
 
 /**
  * Rotor's own settings ({@code rotor.*}) read from the same properties the Camel engine reads: the defaults in
- * the jar, then {@code config/application.properties}, then command-line overrides. Secrets are never read
- * from here: the vault database password and master key come from environment variables.
+ * the jar, then {@code config/application.properties} under the {@link RotorHome home} (or {@code --config}), then
+ * command-line overrides. Every relative path setting resolves against the home, never the current directory.
+ * Secrets are never read from here: the vault database password, the master key and the HTTPS key store's
+ * password come from environment variables.
  */
 public final class RotorSettings {
     public static final String DEFAULTS_RESOURCE = "config/application.properties";
 
     private final Properties properties;
+    private final RotorHome home;
     private final Path configFile;
 
-    private RotorSettings(Properties properties, Path configFile) {
+    private RotorSettings(Properties properties, RotorHome home, Path configFile) {
         this.properties = properties;
+        this.home = home;
         this.configFile = configFile;
     }
 
-    public static RotorSettings load(Path configFile, Map<String, String> overrides) {
+    /**
+     * @param configFile {@code --config} (relative: under the home), or null for the home's optional
+     *                   {@code config/application.properties}
+     */
+    public static RotorSettings load(RotorHome home, Path configFile, Map<String, String> overrides) {
+        boolean explicit = configFile != null;
+        Path file = explicit ? home.resolve(configFile) : home.defaultConfigFile();
         Properties properties = new Properties();
         try (InputStream defaults = RotorSettings.class.getClassLoader().getResourceAsStream(DEFAULTS_RESOURCE)) {
             if (defaults != null) {
@@ -34,21 +44,21 @@ public final class RotorSettings {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the built-in defaults: " + e.getMessage(), e);
         }
-        if (configFile != null && Files.isRegularFile(configFile)) {
-            try (Reader reader = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
+        if (Files.isRegularFile(file)) {
+            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 properties.load(reader);
             } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read configuration file " + configFile + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException("cannot read configuration file " + file + ": " + e.getMessage(), e);
             }
-        } else if (configFile != null && !configFile.equals(Path.of("config", "application.properties"))) {
-            throw new IllegalArgumentException("configuration file " + configFile + " does not exist");
+        } else if (explicit) {
+            throw new IllegalArgumentException("configuration file " + file + " does not exist");
         }
         overrides.forEach((k, v) -> {
             if (v != null) {
                 properties.setProperty(k, v);
             }
         });
-        return new RotorSettings(properties, configFile);
+        return new RotorSettings(properties, home, file);
     }
 
     public Properties asProperties() {
@@ -57,8 +67,19 @@ public final class RotorSettings {
         return copy;
     }
 
+    /** The configuration file (absolute); it may not exist when it is the home's default. */
     public Path configFile() {
         return configFile;
+    }
+
+    public RotorHome home() {
+        return home;
+    }
+
+    /** A path setting: absolute as given, relative under the home; {@code fallback} when unset. */
+    public Path path(String key, String fallback) {
+        String value = get(key, fallback);
+        return value == null ? null : home.resolve(value);
     }
 
     public String get(String key, String fallback) {
@@ -79,11 +100,11 @@ public final class RotorSettings {
     }
 
     public Path dataDir() {
-        return Path.of(get("rotor.data-dir", "data"));
+        return path("rotor.data-dir", "data");
     }
 
     public Path inventoryFile() {
-        return Path.of(get("rotor.inventory", "config/inventory.yaml"));
+        return path("rotor.inventory", "config/inventory.yaml");
     }
 
     public String vaultUrl() {
@@ -95,7 +116,7 @@ public final class RotorSettings {
     }
 
     public Path masterKeyFile() {
-        String configured = get("rotor.vault.key-file", null);
-        return configured == null ? dataDir().resolve("master.key") : Path.of(configured);
+        Path configured = path("rotor.vault.key-file", null);
+        return configured == null ? dataDir().resolve("master.key") : configured;
     }
 }

@@ -109,15 +109,30 @@ public final class Vault implements AutoCloseable {
     /**
      * The default vault: an H2 file. WRITE_DELAY=0 writes every commit to the file before the commit returns, so
      * a PENDING credential survives a killed process (H2's default delays writes by up to half a second).
-     * AUTO_SERVER lets the command line open the vault while the server runs. The {@code async:} file system
-     * keeps the file open when a thread doing vault I/O is interrupted (Quartz's and Camel's shutdowns interrupt
-     * their threads); with plain {@code file:} H2 would close the whole database on that interrupt.
-     * QUERY_CACHE_SIZE=128: each pooled session keeps the parsed form of up to 128 statements (H2's default of 8
-     * is smaller than the set one rotation runs, so every statement was parsed again; see docs/benchmarks.md).
+     * AUTO_SERVER lets the command line open the vault while the server runs: the first process serves the file
+     * over TCP to the others, on a port written to the lock file with a random key. H2 opens that port with
+     * "allow others" on every interface unless {@code h2.bindAddress} is set, which H2 reads once per JVM; so the
+     * address is pinned to loopback here, and when H2 was already initialised with another address AUTO_SERVER is
+     * left out (a second process then finds the file locked) rather than serve the vault to the network.
+     * The {@code async:} file system keeps the file open when a thread doing vault I/O is interrupted (Quartz's
+     * and Camel's shutdowns interrupt their threads); with plain {@code file:} H2 would close the whole database
+     * on that interrupt. QUERY_CACHE_SIZE=128: each pooled session keeps the parsed form of up to 128 statements
+     * (H2's default of 8 is smaller than the set one rotation runs, so every statement was parsed again; see
+     * docs/benchmarks.md).
      */
     static String h2Url(Path dataDir) {
+        if (System.getProperty("h2.bindAddress") == null) {
+            System.setProperty("h2.bindAddress", "127.0.0.1");
+        }
+        boolean loopbackOnly;
+        try {
+            String bound = org.h2.engine.SysProperties.BIND_ADDRESS;
+            loopbackOnly = bound != null && !bound.isBlank() && java.net.InetAddress.getByName(bound.trim()).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            loopbackOnly = false;
+        }
         return "jdbc:h2:async:" + dataDir.toAbsolutePath().resolve("vault")
-                + ";AUTO_SERVER=TRUE;WRITE_DELAY=0;QUERY_CACHE_SIZE=128";
+                + (loopbackOnly ? ";AUTO_SERVER=TRUE" : "") + ";WRITE_DELAY=0;QUERY_CACHE_SIZE=128";
     }
 
     /** The data directory holds the vault file and the master key file: only its owner may enter it. */

@@ -77,6 +77,7 @@ public final class RotorServer implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("rotor.log").toFile());
         pb.environment().put("ROTOR_ADMIN_TOKEN", token);
         pb.environment().put("ROTOR_MASTER_KEY", BenchEnv.randomKey());
+        pb.environment().put("ROTOR_HOME", dir.toString());
         pb.environment().put("ROTOR_LOG_LEVEL", "WARN");
         pb.environment().putAll(env);
         long start = System.nanoTime();

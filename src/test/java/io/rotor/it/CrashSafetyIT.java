@@ -78,6 +78,7 @@ class CrashSafetyIT {
                     host: 127.0.0.1
                     port: %1$d
                     database: %2$s
+                    tls: disable
                     adminAccount: crash-000-admin
                     settings: { maxPoolSize: "4" }
                   - id: crash-self-t
@@ -85,6 +86,7 @@ class CrashSafetyIT {
                     host: 127.0.0.1
                     port: %1$d
                     database: %2$s
+                    tls: disable
                 accounts:
                 %3$s""".formatted(targets.pgPort(), targets.pgDatabase(), accounts));
         config = home.resolve("application.properties");
@@ -103,7 +105,7 @@ class CrashSafetyIT {
             s.execute("ALTER ROLE " + ADMIN_USER + " CREATEROLE");
         }
         // load the inventory, then store each account's first credential in the vault (as `rotor set --vault-only` does)
-        RotorProcess.Result load = rotor.run("accounts", "--config", config.toString());
+        RotorProcess.Result load = rotor.run("inventory", "apply", "--config", config.toString());
         assertThat(load.exitCode()).as(load.all()).isZero();
         try (VaultReader reader = new VaultReader(dataDir, masterKey)) {
             Vault vault = reader.vault();

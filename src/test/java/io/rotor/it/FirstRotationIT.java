@@ -98,6 +98,9 @@ class FirstRotationIT {
         env.put("ROTOR_MASTER_KEY", masterKey);
         env.put("ROTOR_IT_MY_ADMIN", new String(targets.mariaAdminPassword()));
         rotor = new RotorProcess(home, env);
+        // only `serve` and `rotor inventory apply` read the inventory
+        RotorProcess.Result applied = rotor.run("inventory", "apply", "--config", config.toString());
+        assertThat(applied.exitCode()).as(applied.all()).isZero();
         secretsSeen.add(new String(PG_INITIAL));
         secretsSeen.add(new String(MY_INITIAL));
     }
@@ -224,20 +227,22 @@ class FirstRotationIT {
         String good = Files.readString(original);
         try {
             Files.writeString(original, good.replace("minSymbol: 2", "minSymbol: 30"));
-            RotorProcess.Result policy = rotor("accounts");
+            RotorProcess.Result policy = rotor("inventory", "apply");
             assertThat(policy.exitCode()).isEqualTo(1);
             assertThat(policy.stderr()).contains("inventory.yaml").contains("id=db").contains("maxLength");
             assertNoStackTrace(policy);
 
             Files.writeString(original, good.replace("username: " + PG_USER, "username: \"bob'; DROP ROLE x;--\""));
-            RotorProcess.Result injected = rotor("accounts");
+            RotorProcess.Result injected = rotor("inventory", "apply");
             assertThat(injected.exitCode()).isEqualTo(1);
             assertThat(injected.stderr()).contains("inventory.yaml").contains("first-pg").contains("username");
             assertNoStackTrace(injected);
+            // the refused files changed nothing: the accounts are as they were
+            assertThat(rotor("accounts").stdout()).containsPattern("first-pg\\s+pg\\s+" + PG_USER + "\\s");
         } finally {
             Files.writeString(original, good);
         }
-        assertThat(rotor("accounts").exitCode()).isZero();
+        assertThat(rotor("inventory", "apply").exitCode()).isZero();
     }
 
     @Test

@@ -94,6 +94,9 @@ class LdapFirstRotationIT {
         env.put("ROTOR_MASTER_KEY", masterKey);
         env.put("ROTOR_IT_LDAP_ADMIN", new String(ldap.adminPassword()));
         rotor = new RotorProcess(home, env);
+        // only `serve` and `rotor inventory apply` read the inventory
+        RotorProcess.Result applied = rotor.run("inventory", "apply", "--config", config.toString());
+        assertThat(applied.exitCode()).as(applied.all()).isZero();
     }
 
     @AfterAll

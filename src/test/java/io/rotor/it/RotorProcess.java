@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs {@code java -jar target/rotor.jar ...} as a child process, the way a user does, and captures what it
  * prints. Every captured line is also kept in {@link #transcript()} so that tests can check that no secret
- * ever reached the output.
+ * ever reached the output. The Rotor home ({@code ROTOR_HOME}) is the working directory unless the environment
+ * names another one: without it the child would use the checkout as its home.
  */
 public final class RotorProcess {
     public record Result(int exitCode, String stdout, String stderr) {
@@ -30,7 +31,9 @@ public final class RotorProcess {
 
     public RotorProcess(Path workDir, Map<String, String> environment) {
         this.workDir = workDir;
-        this.environment = environment;
+        Map<String, String> withHome = new java.util.HashMap<>(environment);
+        withHome.putIfAbsent("ROTOR_HOME", workDir.toString());
+        this.environment = Map.copyOf(withHome);
     }
 
     public static Path jar() {

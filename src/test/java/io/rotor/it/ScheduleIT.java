@@ -66,6 +66,7 @@ class ScheduleIT {
                     host: 127.0.0.1
                     port: %d
                     database: %s
+                    tls: disable
                 accounts:
                   - id: sched-pg
                     target: pg
@@ -76,6 +77,7 @@ class ScheduleIT {
         Files.writeString(config, "rotor.inventory = " + home.resolve("inventory.yaml") + "\nrotor.data-dir = " + dataDir
                 + "\nrotor.schedules.rotation-check-cron = 0/2 * * * * ?\n");
         RotorProcess rotor = new RotorProcess(home, Map.of("ROTOR_MASTER_KEY", masterKey));
+        assertThat(rotor.run("inventory", "apply", "--config", config.toString()).exitCode()).isZero();
         assertThat(rotor.run(("%s%n".formatted(new String(OLD))).getBytes(StandardCharsets.UTF_8),
                 "set", "--account", "sched-pg", "--value-stdin", "--vault-only", "--config", config.toString()).exitCode()).isZero();
 

@@ -1,6 +1,7 @@
 package io.rotor.it;
 
 import io.rotor.domain.Secret;
+import io.rotor.health.TargetHealthCheck;
 import io.rotor.domain.Slot;
 import io.rotor.vault.AccountLock;
 import io.rotor.vault.AuditRecord;
@@ -61,6 +62,7 @@ class ServeIT {
                     host: 127.0.0.1
                     port: %d
                     database: %s
+                    tls: disable
                 accounts:
                   - id: serve-pg
                     target: pg
@@ -69,6 +71,7 @@ class ServeIT {
         Path config = home.resolve("application.properties");
         Files.writeString(config, "rotor.inventory = " + home.resolve("inventory.yaml") + "\nrotor.data-dir = " + dataDir + "\n");
         RotorProcess rotor = new RotorProcess(home, Map.of("ROTOR_MASTER_KEY", masterKey));
+        assertThat(rotor.run("inventory", "apply", "--config", config.toString()).exitCode()).isZero();
         assertThat(rotor.run(("%s%n".formatted(new String(OLD))).getBytes(StandardCharsets.UTF_8),
                 "set", "--account", "serve-pg", "--value-stdin", "--vault-only", "--config", config.toString()).exitCode()).isZero();
 
@@ -92,6 +95,8 @@ class ServeIT {
             HttpClient http = HttpClient.newHttpClient();
             String health = awaitUp(http, server, "http://127.0.0.1:" + port + "/observe/health");
             assertThat(health).contains("\"status\":\"UP\"").contains("vault").contains("target-pg");
+            // a target with TLS available but switched off is flagged in the health report
+            assertThat(health).contains(TargetHealthCheck.CLEAR_TEXT_WARNING);
 
             try (VaultReader reader = new VaultReader(dataDir, masterKey)) {
                 assertThat(reader.vault().credentials().has("serve-pg", Slot.PENDING)).isFalse();
