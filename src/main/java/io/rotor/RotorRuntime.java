@@ -206,7 +206,6 @@ public final class RotorRuntime implements AutoCloseable {
                 Map.entry("apiInventory", new InventoryApi(vault, directoryApi)),
                 Map.entry("apiDirectory", directoryApi),
                 Map.entry("apiAccounts", new AccountApi(vault)),
-                Map.entry(io.rotor.connector.ssh.ChangerCatalog.BEAN, changers),
                 Map.entry("apiPasswordChangers", new io.rotor.api.PasswordChangerApi(changers, vault.accounts(), vault.targets())),
                 Map.entry("jobStore", jobs),
                 Map.entry("workflowJobs", workflowJobs),

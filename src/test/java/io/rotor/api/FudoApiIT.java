@@ -112,7 +112,6 @@ class FudoApiIT extends CamelMainTestSupport {
         registry.bind("apiAuthenticator", new Authenticator(auth, vault.audit()));
         registry.bind("apiInventory", new InventoryApi(vault));
         registry.bind("apiAccounts", new AccountApi(vault));
-        registry.bind(ChangerCatalog.BEAN, catalog);
         registry.bind("apiPasswordChangers", new PasswordChangerApi(catalog, vault.accounts(), vault.targets()));
         registry.bind("rotationDue", new io.rotor.schedule.RotationDue(vault.accounts(), vault.policies(), java.time.ZoneOffset.UTC,
                 io.rotor.domain.RotationSchedule.none(), java.time.Clock.systemUTC()));

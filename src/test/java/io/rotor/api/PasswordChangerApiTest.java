@@ -120,7 +120,6 @@ class PasswordChangerApiTest extends CamelMainTestSupport {
         registry.bind("apiAuthenticator", new Authenticator(auth, vault.audit()));
         registry.bind("apiInventory", new InventoryApi(vault));
         registry.bind("apiAccounts", new AccountApi(vault));
-        registry.bind(ChangerCatalog.BEAN, catalog);
         registry.bind("apiPasswordChangers", new PasswordChangerApi(catalog, vault.accounts(), vault.targets()));
         io.rotor.workflow.WorkflowBeans.bind(registry, vault, rotation, dataDir);
 

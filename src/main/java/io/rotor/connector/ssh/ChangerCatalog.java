@@ -26,13 +26,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * stored in the vault ({@link ChangerRepository}, which writes each change's audit record in the same transaction).
  * Names are unique regardless of case across both.
  *
- * <p>Looked up by connectors when a rotation runs ({@link #get(String)}), so an edited changer is used from the
+ * <p>Handed to the connectors through {@link io.rotor.connector.ConnectorContext} and read when a rotation runs ({@link #get(String)}), so an edited changer is used from the
  * next rotation on. A failed dialogue's redacted transcript is kept here ({@link #recordFailure}) and audited as
  * {@code CHANGER_FAILED}.
  */
 public final class ChangerCatalog {
-    /** The registry name the connectors and the API look the catalog up by. */
-    public static final String BEAN = "passwordChangers";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int AUDIT_DETAIL_LIMIT = 2000;
 
