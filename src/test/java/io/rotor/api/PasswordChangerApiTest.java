@@ -158,7 +158,7 @@ class PasswordChangerApiTest extends CamelMainTestSupport {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        if (body != null) {
+        if (body != null || !method.equals("GET")) { // state-changing requests must be JSON (browser safety)
             request.header("Content-Type", "application/json");
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
