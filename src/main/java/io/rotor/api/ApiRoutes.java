@@ -307,8 +307,14 @@ public class ApiRoutes extends RouteBuilder {
                     + truncate(in.getHeader(Exchange.HTTP_PATH, in.getHeader(Exchange.HTTP_URI, "?", String.class), String.class));
             String authorization = in.getHeader("Authorization", String.class);
             in.removeHeader("Authorization");
-            exchange.setProperty(AccountApi.PRINCIPAL, auth.get().authorize(authorization, permission, request));
+            exchange.setProperty(AccountApi.PRINCIPAL, auth.get().authorize(authorization, clientAddress(in), permission, request));
         };
+    }
+
+    /** The client's IP address as the HTTP server saw it (no proxy header is trusted), or null. */
+    private static String clientAddress(Message in) {
+        Object address = in.getHeader("CamelVertxPlatformHttpRemoteAddress");
+        return address instanceof io.vertx.core.net.SocketAddress socket ? socket.hostAddress() : null;
     }
 
     private static String truncate(String path) {
