@@ -88,7 +88,7 @@ class DirectoryApiTest extends CamelMainTestSupport {
         dataDir = Files.createTempDirectory("rotor-dirapi-");
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 4);
         AuthStore auth = new AuthStore(vault.tokens());
-        registry.bind("apiAuthenticator", new Authenticator(auth, vault.audit()));
+        registry.bind("apiAuthenticator", new Authenticator(auth, vault.audit(), LoginThrottleTest.lenient()));
         DirectoryApi directory = new DirectoryApi(vault.accounts(), vault.targets(), vault.users(), vault.groups(), vault.attributes(), vault.access(),
                 vault.templates());
         registry.bind("apiInventory", new InventoryApi(vault, directory));

@@ -117,7 +117,7 @@ class PasswordChangerApiTest extends CamelMainTestSupport {
         registry.bind("tallies", new io.rotor.workflow.Tallies());
         registry.bind("rotationDue", new io.rotor.schedule.RotationDue(vault.accounts(), vault.policies(), java.time.ZoneOffset.UTC,
                 io.rotor.domain.RotationSchedule.none(), java.time.Clock.systemUTC()));
-        registry.bind("apiAuthenticator", new Authenticator(auth, vault.audit()));
+        registry.bind("apiAuthenticator", new Authenticator(auth, vault.audit(), LoginThrottleTest.lenient()));
         registry.bind("apiInventory", new InventoryApi(vault));
         registry.bind("apiAccounts", new AccountApi(vault));
         registry.bind(ChangerCatalog.BEAN, catalog);
