@@ -302,7 +302,7 @@ public class ApiRoutes extends RouteBuilder {
             Message in = exchange.getIn();
             String method = in.getHeader(Exchange.HTTP_METHOD, "?", String.class);
             BrowserSafety.requireNonSimpleRequest(method, in.getHeader(Exchange.CONTENT_TYPE, String.class),
-                    in.getHeader(BrowserSafety.CSRF_HEADER, String.class));
+                    in.getHeader(BrowserSafety.CSRF_HEADER, String.class), in.getHeader("Authorization", String.class));
             String request = method + " "
                     + truncate(in.getHeader(Exchange.HTTP_PATH, in.getHeader(Exchange.HTTP_URI, "?", String.class), String.class));
             String authorization = in.getHeader("Authorization", String.class);

@@ -12,6 +12,11 @@ import java.util.Set;
  * {@code multipart/form-data}, {@code text/plain}) or a body-less {@code fetch}. Every state-changing request
  * must therefore carry either a JSON content type or an {@code X-CSRF-Token} header: either makes the request
  * non-simple, so a browser asks first (CORS preflight), and Rotor approves no cross-site origin.
+ *
+ * <p>The rule applies to requests that carry Basic credentials, the only credentials a browser caches and attaches
+ * on its own. A token ({@code Authorization: Bearer ...} or the Fudo-style bare token) is set by a script or a
+ * client, and a cross-site page cannot set the {@code Authorization} header without a preflight, so token requests
+ * (the seeds' curl commands among them, e.g. a body-less {@code POST .../trigger_password_changer}) are not refused.
  */
 public final class BrowserSafety {
     public static final String CSRF_HEADER = "X-CSRF-Token";
@@ -25,8 +30,8 @@ public final class BrowserSafety {
     /**
      * @throws ApiException 415 when a state-changing request has neither a JSON content type nor the CSRF header
      */
-    public static void requireNonSimpleRequest(String method, String contentType, String csrfToken) {
-        if (method == null || SAFE_METHODS.contains(method.toUpperCase(Locale.ROOT))) {
+    public static void requireNonSimpleRequest(String method, String contentType, String csrfToken, String authorization) {
+        if (method == null || SAFE_METHODS.contains(method.toUpperCase(Locale.ROOT)) || !browserAttached(authorization)) {
             return;
         }
         if (isJson(contentType) || (csrfToken != null && !csrfToken.isBlank())) {
@@ -34,6 +39,11 @@ public final class BrowserSafety {
         }
         throw new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "a state-changing request needs Content-Type:"
                 + " application/json (also when it has no body) or an " + CSRF_HEADER + " header");
+    }
+
+    /** Basic credentials: what a browser caches and sends with any request to the same origin. */
+    static boolean browserAttached(String authorization) {
+        return authorization != null && authorization.trim().regionMatches(true, 0, "Basic ", 0, 6);
     }
 
     static boolean isJson(String contentType) {
