@@ -22,6 +22,31 @@ public class ApiException extends RuntimeException {
         return code;
     }
 
+    /** 429: the client must wait {@code retryAfter} (sent as {@code Retry-After}, whole seconds rounded up). */
+    public static ApiException tooManyRequests(java.time.Duration retryAfter, String message) {
+        return new TooManyRequests(retryAfter, message);
+    }
+
+    /** Seconds a client must wait before trying again, or -1 when the answer has no {@code Retry-After}. */
+    public long retryAfterSeconds() {
+        return -1;
+    }
+
+    private static final class TooManyRequests extends ApiException {
+        private final long seconds;
+
+        TooManyRequests(java.time.Duration retryAfter, String message) {
+            super(429, "TOO_MANY_REQUESTS", message);
+            long s = retryAfter.toSeconds() + (retryAfter.toNanosPart() > 0 ? 1 : 0);
+            this.seconds = Math.max(1, s);
+        }
+
+        @Override
+        public long retryAfterSeconds() {
+            return seconds;
+        }
+    }
+
     public static ApiException badRequest(String code, String message) {
         return new ApiException(400, code, message);
     }

@@ -48,6 +48,9 @@ public final class ApiReplies {
         if (error.status() == 401) {
             exchange.getMessage().setHeader("WWW-Authenticate", Authenticator.CHALLENGE);
         }
+        if (error.retryAfterSeconds() > 0) {
+            exchange.getMessage().setHeader("Retry-After", String.valueOf(error.retryAfterSeconds()));
+        }
     }
 
     static ApiException translate(Throwable failure) {

@@ -229,7 +229,7 @@ public class ApiRoutes extends RouteBuilder {
                     out.removeHeaders("*");
                     out.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
                     out.setHeader(Exchange.CONTENT_TYPE, "application/vnd.sqlite3");
-                    out.setHeader("Content-Disposition", "attachment; filename=\"job-" + jobId.replaceAll("[^A-Za-z0-9-]", "") + ".sqlite\"");
+                                out.setHeader("Content-Disposition", "attachment; filename=\"job-" + jobId.replaceAll("[^A-Za-z0-9-]", "") + ".sqlite\"");
                     out.setBody(file);
                 });
         from("direct:api-cancel-job").routeId("api-cancel-job")
@@ -293,16 +293,28 @@ public class ApiRoutes extends RouteBuilder {
         return java.lang.reflect.Array.newInstance(type, 0).getClass();
     }
 
-    /** Authenticates and authorises, records the principal, and drops the credential from the message. */
+    /**
+     * Refuses a state-changing request a browser could send cross-site ({@link BrowserSafety}), then
+     * authenticates and authorises, records the principal, and drops the credential from the message.
+     */
     static Processor guard(Supplier<Authenticator> auth, Permission permission) {
         return exchange -> {
             Message in = exchange.getIn();
-            String request = in.getHeader(Exchange.HTTP_METHOD, "?", String.class) + " "
+            String method = in.getHeader(Exchange.HTTP_METHOD, "?", String.class);
+            BrowserSafety.requireNonSimpleRequest(method, in.getHeader(Exchange.CONTENT_TYPE, String.class),
+                    in.getHeader(BrowserSafety.CSRF_HEADER, String.class), in.getHeader("Authorization", String.class));
+            String request = method + " "
                     + truncate(in.getHeader(Exchange.HTTP_PATH, in.getHeader(Exchange.HTTP_URI, "?", String.class), String.class));
             String authorization = in.getHeader("Authorization", String.class);
             in.removeHeader("Authorization");
-            exchange.setProperty(AccountApi.PRINCIPAL, auth.get().authorize(authorization, permission, request));
+            exchange.setProperty(AccountApi.PRINCIPAL, auth.get().authorize(authorization, clientAddress(in), permission, request));
         };
+    }
+
+    /** The client's IP address as the HTTP server saw it (no proxy header is trusted), or null. */
+    private static String clientAddress(Message in) {
+        Object address = in.getHeader("CamelVertxPlatformHttpRemoteAddress");
+        return address instanceof io.vertx.core.net.SocketAddress socket ? socket.hostAddress() : null;
     }
 
     private static String truncate(String path) {

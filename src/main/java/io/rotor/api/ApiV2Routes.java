@@ -75,6 +75,9 @@ public class ApiV2Routes extends RouteBuilder {
         if (error.status() == 401) {
             exchange.getMessage().setHeader("WWW-Authenticate", Authenticator.CHALLENGE);
         }
+        if (error.retryAfterSeconds() > 0) {
+            exchange.getMessage().setHeader("Retry-After", String.valueOf(error.retryAfterSeconds()));
+        }
     }
 
     private static String id(Exchange e) {

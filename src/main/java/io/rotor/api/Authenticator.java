@@ -33,6 +33,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * credentials (with a key that lives only in this process) together with the stored hash it matched, so the next
  * request with the same credentials costs one lookup, and a changed or deleted service account is refused at once.
  * An unknown username costs a full PBKDF2 check too, so timing does not tell which usernames exist.
+ *
+ * <p>Brute force and floods meet a {@link LoginThrottle}: a locked principal or client address is refused with
+ * 429 and {@code Retry-After} before any password is checked (the cheap pre-check), and so is a password check
+ * when all check slots are busy. Those refusals are not audited one by one: the start of each lockout is
+ * ({@code API_LOCKOUT}), with the number of attempts the key's previous lockout refused.
  */
 public class Authenticator {
     public static final String CHALLENGE = "Basic realm=\"rotor\", Bearer";
@@ -43,10 +48,16 @@ public class Authenticator {
     private final String decoy = Credentials.decoyHash();
     private final byte[] cacheKey = new byte[32];
     private final Map<String, String> verified = new ConcurrentHashMap<>();
+    private final LoginThrottle throttle;
 
     public Authenticator(AuthStore store, AuditLog audit) {
+        this(store, audit, LoginThrottle.defaults(java.time.Clock.systemUTC()));
+    }
+
+    public Authenticator(AuthStore store, AuditLog audit, LoginThrottle throttle) {
         this.store = store;
         this.audit = audit;
+        this.throttle = throttle;
         new SecureRandom().nextBytes(cacheKey);
     }
 
@@ -58,7 +69,16 @@ public class Authenticator {
      * @throws ApiException 401 (no or bad credentials), 403 (role lacks the permission), 503 (audit unavailable)
      */
     public Principal authorize(String authorization, Permission permission, String request) {
-        Principal principal = authenticate(authorization, request);
+        return authorize(authorization, null, permission, request);
+    }
+
+    /**
+     * As {@link #authorize(String, Permission, String)}, from the client at {@code address} (null when unknown).
+     *
+     * @throws ApiException also 429 with a {@code Retry-After} when the principal or address is locked out
+     */
+    public Principal authorize(String authorization, String address, Permission permission, String request) {
+        Principal principal = authenticate(authorization, address, request);
         if (!permission.allows(principal.role())) {
             audit(principal.actor(), "API_DENIED", "DENIED", "role " + principal.role().configName() + " may not "
                     + permission.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + request);
@@ -70,27 +90,67 @@ public class Authenticator {
 
     /** @throws ApiException 401 when the header is missing, malformed or names no valid credential */
     public Principal authenticate(String authorization, String request) {
+        return authenticate(authorization, null, request);
+    }
+
+    /** @throws ApiException 401 as above; 429 when {@code address} is locked out or every check slot is busy */
+    public Principal authenticate(String authorization, String address, String request) {
+        String addressKey = LoginThrottle.addressKey(address);
+        refuseWhileLocked(addressKey);
+        // no credentials at all is a client's first try (some wait for the challenge), not a guess: not counted
+        boolean anonymous = authorization == null || authorization.isBlank();
+        Attempt attempt = new Attempt(request, anonymous ? null : addressKey);
         if (authorization == null || authorization.isBlank()) {
-            return fail("api:anonymous", "no credentials", request);
+            return fail("api:anonymous", "no credentials", attempt);
         }
         String header = authorization.trim();
         int space = header.indexOf(' ');
         String scheme = space < 0 ? header : header.substring(0, space);
         String value = space < 0 ? "" : header.substring(space + 1).trim();
         if (scheme.equalsIgnoreCase("Bearer")) {
-            return bearer(value, request);
+            return bearer(value, attempt);
         }
         if (scheme.equalsIgnoreCase("Basic")) {
-            return basic(value, request);
+            return basic(value, attempt);
         }
         if (space < 0 && !scheme.equalsIgnoreCase("Bearer")) {
             // the Fudo API's curl examples send the bare token: "Authorization: <token>"
-            return bearer(header, request);
+            return bearer(header, attempt);
         }
-        return fail("api:anonymous", "unsupported authorization scheme (use Bearer or Basic)", request);
+        return fail("api:anonymous", "unsupported authorization scheme (use Bearer or Basic)", attempt);
     }
 
-    private Principal bearer(String token, String request) {
+    /** One authentication attempt: what it asked for, and the throttle keys its failure counts against. */
+    private static final class Attempt {
+        final String request;
+        final String addressKey;
+        String principalKey;
+
+        Attempt(String request, String addressKey) {
+            this.request = request;
+            this.addressKey = addressKey;
+        }
+    }
+
+    private void refuseWhileLocked(String... keys) {
+        throttle.retryAfter(keys).ifPresent(wait -> {
+            throw ApiException.tooManyRequests(wait, "too many failed logins; try again later");
+        });
+    }
+
+    /** PBKDF2 in one of the bounded check slots; 429 at once when none is free. */
+    private boolean verifyPassword(char[] password, String stored) {
+        if (!throttle.tryStartCheck()) {
+            throw ApiException.tooManyRequests(LoginThrottle.BUSY_RETRY_AFTER, "too many logins at once; try again shortly");
+        }
+        try {
+            return Credentials.verifyPassword(password, stored);
+        } finally {
+            throttle.endCheck();
+        }
+    }
+
+    private Principal bearer(String token, Attempt request) {
         if (token.isEmpty() || token.length() > Credentials.MAX_TOKEN_LENGTH) {
             return fail("api:token:?", "malformed bearer token", request);
         }
@@ -99,10 +159,10 @@ public class Authenticator {
             return fail("api:token:?", "unknown or revoked bearer token", request);
         }
         Principal principal = new Principal(Principal.TOKEN, found.get().name(), found.get().role());
-        return succeed(principal, request);
+        return succeed(principal, request.request);
     }
 
-    private Principal basic(String encoded, String request) {
+    private Principal basic(String encoded, Attempt request) {
         byte[] raw;
         try {
             raw = Base64.getDecoder().decode(encoded);
@@ -124,14 +184,18 @@ public class Authenticator {
             }
             boolean validName = AuthStore.NAME.matcher(username).matches();
             String actor = "api:service-account:" + (validName ? username : "?");
+            if (validName) {
+                request.principalKey = LoginThrottle.principalKey(username);
+                refuseWhileLocked(request.principalKey, request.addressKey);
+            }
             if (!validName || password.length > Credentials.MAX_PASSWORD_LENGTH) {
-                Credentials.verifyPassword(password, decoy);
+                verifyPassword(password, decoy);
                 return fail(actor, validName ? "password too long" : "a username that is not a valid name", request);
             }
             Optional<ServiceAccount> account = store.findServiceAccount(username);
             String stored = account.map(ServiceAccount::passwordHash).orElse(decoy);
             String key = cacheKey(username, password);
-            boolean ok = stored.equals(verified.get(key)) || Credentials.verifyPassword(password, stored);
+            boolean ok = stored.equals(verified.get(key)) || verifyPassword(password, stored);
             if (account.isEmpty()) {
                 return fail(actor, "unknown service account", request);
             }
@@ -143,7 +207,8 @@ public class Authenticator {
                 verified.clear();
             }
             verified.put(key, stored);
-            return succeed(new Principal(Principal.SERVICE_ACCOUNT, username, account.get().role()), request);
+            throttle.succeeded(request.principalKey);
+            return succeed(new Principal(Principal.SERVICE_ACCOUNT, username, account.get().role()), request.request);
         } finally {
             Arrays.fill(raw, (byte) 0);
             if (password != null) {
@@ -158,8 +223,12 @@ public class Authenticator {
         return principal;
     }
 
-    private Principal fail(String actor, String reason, String request) {
-        audit(actor, "API_LOGIN", "FAILED", reason + ": " + request);
+    private Principal fail(String actor, String reason, Attempt attempt) {
+        audit(actor, "API_LOGIN", "FAILED", reason + ": " + attempt.request);
+        throttle.failed(attempt.principalKey, attempt.addressKey).ifPresent(lockout -> audit(actor, "API_LOCKOUT",
+                "LOCKED", lockout.key() + " locked for " + lockout.duration() + " after repeated failed logins"
+                        + (lockout.refusedBefore() > 0 ? "; its previous lockout refused " + lockout.refusedBefore()
+                        + " attempt(s), not recorded one by one" : "")));
         throw new ApiException(401, "UNAUTHENTICATED", "authentication required: send Authorization: Bearer <token>"
                 + " or HTTP Basic service-account credentials");
     }

@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * JSON answers for what the HTTP server refuses before any route runs: a body over
  * {@code camel.server.max-body-size} (413) and a path or method under {@code /api/v1} that no endpoint has
- * (404). The server's own answers for these are plain text or HTML.
+ * (404). The server's own answers for these are plain text or HTML. It also puts the browser-safety headers
+ * ({@link BrowserSafety#ANSWER_HEADERS}) on every answer under the APIs.
  */
 public final class HttpErrors {
     private HttpErrors() {
@@ -49,6 +50,13 @@ public final class HttpErrors {
             return false;
         }
         String limit = context.resolvePropertyPlaceholders("{{camel.server.max-body-size:1048576}}");
+        // first of all: the browser-safety headers on every answer under the APIs, whoever writes it
+        for (String path : new String[]{ApiRoutes.CONTEXT_PATH + "/*", ApiV2Routes.CONTEXT_PATH + "/*"}) {
+            router.route(path).order(-1_000_001).handler(rc -> {
+                BrowserSafety.ANSWER_HEADERS.forEach(rc.response()::putHeader);
+                rc.next();
+            });
+        }
         // the body handler fails the request with 413 before any Camel route runs
         router.route().order(-1_000_000).failureHandler(rc -> {
             if (rc.statusCode() == 413) {

@@ -4,6 +4,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 
 import java.sql.Timestamp;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -51,14 +52,44 @@ public final class AuditLog {
 
     /** The newest {@code limit} records, of one account or (with a null id) of all. */
     public List<AuditRecord> trail(String accountId, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return search(new AuditFilter(accountId, null, null, null, limit));
+    }
+
+    /** The newest records that match every field {@code filter} sets. */
+    public List<AuditRecord> search(AuditFilter filter) {
+        List<String> where = new ArrayList<>();
+        if (filter.accountId() != null) {
+            where.add("account_id = :accountId");
+        }
+        if (filter.actor() != null) {
+            where.add("actor = :actor");
+        }
+        if (filter.operation() != null) {
+            where.add("operation = :operation");
+        }
+        if (filter.since() != null) {
+            where.add("at >= :since");
+        }
         return work.read(h -> {
             Query q = h.createQuery("SELECT at, actor, operation, account_id, target_id, rotation_id, outcome, detail"
-                    + " FROM audit_log" + (accountId == null ? "" : " WHERE account_id = :accountId")
+                    + " FROM audit_log" + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
                     + " ORDER BY id DESC LIMIT :limit");
-            if (accountId != null) {
-                q.bind("accountId", accountId);
+            if (filter.accountId() != null) {
+                q.bind("accountId", filter.accountId());
             }
-            return q.bind("limit", Math.max(0, limit))
+            if (filter.actor() != null) {
+                q.bind("actor", filter.actor());
+            }
+            if (filter.operation() != null) {
+                q.bind("operation", filter.operation());
+            }
+            if (filter.since() != null) {
+                q.bind("since", Timestamp.from(filter.since()));
+            }
+            return q.bind("limit", filter.limit())
                     .map((r, ctx) -> new AuditRecord(r.getTimestamp(1).toInstant(), r.getString(2), r.getString(3),
                             r.getString(4), r.getString(5), r.getString(6), r.getString(7), r.getString(8)))
                     .list();

@@ -128,7 +128,7 @@ class ApiRoutesTest extends CamelMainTestSupport {
         registry.bind("tallies", new io.rotor.workflow.Tallies());
         registry.bind("rotationDue", new io.rotor.schedule.RotationDue(vault.accounts(), vault.policies(), java.time.ZoneOffset.UTC,
                 io.rotor.domain.RotationSchedule.none(), java.time.Clock.systemUTC()));
-        registry.bind("apiAuthenticator", new Authenticator(auth, vault.audit()));
+        registry.bind("apiAuthenticator", new Authenticator(auth, vault.audit(), LoginThrottleTest.lenient()));
         registry.bind("apiInventory", new InventoryApi(vault));
         registry.bind("apiAccounts", new AccountApi(vault));
         io.rotor.workflow.WorkflowBeans.bind(registry, vault, rotation, dataDir);
@@ -178,7 +178,7 @@ class ApiRoutesTest extends CamelMainTestSupport {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        if (body != null && contentType != null) {
+        if (contentType != null && (body != null || !method.equals("GET"))) { // state-changing requests must be JSON
             request.header("Content-Type", contentType);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -88,7 +88,7 @@ class DirectoryApiTest extends CamelMainTestSupport {
         dataDir = Files.createTempDirectory("rotor-dirapi-");
         vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 4);
         AuthStore auth = new AuthStore(vault.tokens());
-        registry.bind("apiAuthenticator", new Authenticator(auth, vault.audit()));
+        registry.bind("apiAuthenticator", new Authenticator(auth, vault.audit(), LoginThrottleTest.lenient()));
         DirectoryApi directory = new DirectoryApi(vault.accounts(), vault.targets(), vault.users(), vault.groups(), vault.attributes(), vault.access(),
                 vault.templates());
         registry.bind("apiInventory", new InventoryApi(vault, directory));
@@ -131,7 +131,7 @@ class DirectoryApiTest extends CamelMainTestSupport {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        if (body != null) {
+        if (body != null || !method.equals("GET")) { // state-changing requests must be JSON (browser safety)
             request.header("Content-Type", "application/json");
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());

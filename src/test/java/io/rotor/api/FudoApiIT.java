@@ -139,7 +139,7 @@ class FudoApiIT extends CamelMainTestSupport {
                 .timeout(Duration.ofSeconds(120))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         request.header("Authorization", authorization);
-        if (body != null) {
+        if (body != null || !method.equals("GET")) { // state-changing requests must be JSON (browser safety)
             request.header("Content-Type", "application/json");
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -117,7 +117,7 @@ class PasswordChangerApiTest extends CamelMainTestSupport {
         registry.bind("tallies", new io.rotor.workflow.Tallies());
         registry.bind("rotationDue", new io.rotor.schedule.RotationDue(vault.accounts(), vault.policies(), java.time.ZoneOffset.UTC,
                 io.rotor.domain.RotationSchedule.none(), java.time.Clock.systemUTC()));
-        registry.bind("apiAuthenticator", new Authenticator(auth, vault.audit()));
+        registry.bind("apiAuthenticator", new Authenticator(auth, vault.audit(), LoginThrottleTest.lenient()));
         registry.bind("apiInventory", new InventoryApi(vault));
         registry.bind("apiAccounts", new AccountApi(vault));
         registry.bind("apiPasswordChangers", new PasswordChangerApi(catalog, vault.accounts(), vault.targets()));
@@ -157,7 +157,7 @@ class PasswordChangerApiTest extends CamelMainTestSupport {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        if (body != null) {
+        if (body != null || !method.equals("GET")) { // state-changing requests must be JSON (browser safety)
             request.header("Content-Type", "application/json");
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -144,7 +144,7 @@ class ApiIT {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        if (body != null) {
+        if (body != null || !method.equals("GET")) { // state-changing requests must be JSON (browser safety)
             request.header("Content-Type", "application/json");
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());

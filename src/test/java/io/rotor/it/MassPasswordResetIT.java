@@ -384,7 +384,7 @@ class MassPasswordResetIT {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        if (body != null) {
+        if (body != null || !method.equals("GET")) { // state-changing requests must be JSON (browser safety)
             request.header("Content-Type", "application/json");
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
