@@ -49,6 +49,7 @@ abstract class ApiSecurityTestSupport extends CamelMainTestSupport {
     Path dataDir;
     Vault vault;
     AuthStore auth;
+    RotationService rotation;
     String operatorToken;
 
     @Override
@@ -95,7 +96,7 @@ abstract class ApiSecurityTestSupport extends CamelMainTestSupport {
         ConnectorRegistry connectors = new ConnectorRegistry();
         connectors.attach(io.rotor.connector.ConnectorContext.NONE);
         connectors.register(target);
-        RotationService rotation = new RotationService(vault, connectors, new PasswordGenerator(), new RotorMetrics(),
+        rotation = new RotationService(vault, connectors, new PasswordGenerator(), new RotorMetrics(),
                 Duration.ofMinutes(5), 3);
         registry.bind("rotationService", rotation);
         registry.bind("recoveryService", new RecoveryService(vault.accounts(), rotation));
@@ -114,9 +115,14 @@ abstract class ApiSecurityTestSupport extends CamelMainTestSupport {
         auth.createServiceAccount(SERVICE_ACCOUNT, Role.OPERATOR, Credentials.hashPassword(SERVICE_PASSWORD.toCharArray()), "test");
 
         vault.targets().upsertTarget(new Target("fleet", "fake", "localhost", 1, null, TlsMode.DISABLE, null, null, Map.of()));
-        vault.accounts().upsertAccount("bob", "fleet", "bob", CredentialType.PASSWORD, null);
-        target.passwords.put("bob", INITIAL);
-        rotation.set("bob", Secret.fromUtf8(INITIAL.getBytes(StandardCharsets.UTF_8)), true, "test");
+        addAccount("bob");
+    }
+
+    /** An account on the fake target whose password, on the target and in the vault, is {@link #INITIAL}. */
+    void addAccount(String id) {
+        vault.accounts().upsertAccount(id, "fleet", id, CredentialType.PASSWORD, null);
+        target.passwords.put(id, INITIAL);
+        rotation.set(id, Secret.fromUtf8(INITIAL.getBytes(StandardCharsets.UTF_8)), true, "test");
     }
 
     @AfterEach
