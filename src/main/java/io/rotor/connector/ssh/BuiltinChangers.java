@@ -92,12 +92,8 @@ public final class BuiltinChangers {
         all.add(changer("4", UNIX_VERIFY, Type.VERIFY, false, List.of(
                 input("echo rotor-verify-ok"),
                 expected("rotor-verify-ok"))));
-        List<ChangerStep> cisco = new ArrayList<>(List.of(
-                expected(">\\s*$"),
-                input("enable"),
-                expected("(?i)password:\\s*$"),
-                input("%%enable_secret%%"),
-                expected("#\\s*$"),
+        List<ChangerStep> cisco = new ArrayList<>(enable("#\\s*$"));
+        cisco.addAll(List.of(
                 input("configure terminal"),
                 expected("\\(config\\)#\\s*$"),
                 input("username %%account_login%% secret %%account_new_secret%%"),
@@ -129,20 +125,10 @@ public final class BuiltinChangers {
                 expected("->\\s*$"),
                 input("save"),
                 expected("->\\s*$"))));
-        all.add(changer("10", CISCO_CATOS, Type.CHANGE, true, List.of(
-                expected(">\\s*$"),
-                input("enable"),
-                expected("(?i)password:\\s*$"),
-                input("%%enable_secret%%"),
-                expected("\\(enable\\)\\s*$"),
+        all.add(changer("10", CISCO_CATOS, Type.CHANGE, true, withEnable("\\(enable\\)\\s*$",
                 input("set localuser user %%account_login%% password %%account_new_secret%%"),
                 expected("\\(enable\\)\\s*$"))));
-        all.add(changer("11", CISCO_PIX, Type.CHANGE, true, List.of(
-                expected(">\\s*$"),
-                input("enable"),
-                expected("(?i)password:\\s*$"),
-                input("%%enable_secret%%"),
-                expected("#\\s*$"),
+        all.add(changer("11", CISCO_PIX, Type.CHANGE, true, withEnable("#\\s*$",
                 input("configure terminal"),
                 expected("\\(config\\)#\\s*$"),
                 input("username %%account_login%% password %%account_new_secret%%"),
@@ -165,6 +151,22 @@ public final class BuiltinChangers {
     }
 
     private BuiltinChangers() {
+    }
+
+    /** Cisco-style elevation from the user prompt: {@code enable}, the enable secret, then the privileged prompt. */
+    private static List<ChangerStep> enable(String privilegedPrompt) {
+        return List.of(
+                expected(">\\s*$"),
+                input("enable"),
+                expected("(?i)password:\\s*$"),
+                input("%%enable_secret%%"),
+                expected(privilegedPrompt));
+    }
+
+    private static List<ChangerStep> withEnable(String privilegedPrompt, ChangerStep... then) {
+        List<ChangerStep> steps = new ArrayList<>(enable(privilegedPrompt));
+        steps.addAll(List.of(then));
+        return steps;
     }
 
     private static PasswordChanger changer(String id, String name, Type type, boolean pty, List<ChangerStep> steps) {
