@@ -6,6 +6,7 @@ import io.rotor.connector.ConnectorContext;
 import io.rotor.connector.ConnectorFactory;
 import io.rotor.connector.DiscoverRequest;
 import io.rotor.connector.DiscoverResult;
+import io.rotor.connector.FaultProxy;
 import io.rotor.connector.ReconcileRequest;
 import io.rotor.connector.TargetConnector;
 import io.rotor.connector.VerifyRequest;
@@ -20,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A test double of a target for unit tests of the protocol: an in-memory map of username → password with
  * switches for the answers that matter (rejection, unknown outcome, unreachable). Real targets are exercised
- * by the *IT tests.
+ * by the *IT tests; this one passes the same connector contract ({@code InMemoryContractTest}), its network
+ * faults modelled by {@link #fault}.
  */
 public final class FakeTarget implements ConnectorFactory {
     public final Map<String, String> passwords = new ConcurrentHashMap<>();
@@ -39,6 +41,10 @@ public final class FakeTarget implements ConnectorFactory {
     /** The last requests the connector saw (to check what the protocol hands a connector). */
     public volatile ChangeRequest lastChange;
     public volatile ReconcileRequest lastReconcile;
+    /** A network fault the fake plays (the contract's {@link FaultProxy.Mode}s); PASS: none. */
+    public volatile FaultProxy.Mode fault = FaultProxy.Mode.PASS;
+    /** Every secret the connector would have put on the wire: login secrets and candidates. */
+    public final StringBuffer wire = new StringBuffer();
     /** What {@link TargetConnector#defaultPolicy()} answers; null: the built-in default. */
     public volatile io.rotor.domain.PasswordPolicy defaultPolicy;
 
@@ -61,6 +67,11 @@ public final class FakeTarget implements ConnectorFactory {
                 if (unreachable) {
                     return VerifyResult.unreachable("connection refused");
                 }
+                String fault = beforeSending(target);
+                if (fault != null) {
+                    return VerifyResult.unreachable(fault);
+                }
+                wire.append(request.login().secret().reveal());
                 String actual = passwords.get(request.login().username());
                 return actual != null && actual.equals(request.login().secret().reveal())
                         ? VerifyResult.valid() : VerifyResult.rejected("password authentication failed");
@@ -72,10 +83,15 @@ public final class FakeTarget implements ConnectorFactory {
                 if (unreachable) {
                     return ChangeResult.rejected("connection refused before anything was sent");
                 }
+                String fault = beforeSending(target);
+                if (fault != null) {
+                    return ChangeResult.rejected(fault + ", nothing was sent");
+                }
                 String next = request.newSecret().reveal();
                 synchronized (offered) {
                     offered.add(next);
                 }
+                wire.append(next);
                 if (rejectNextChanges > 0) {
                     rejectNextChanges--;
                     return ChangeResult.rejected("password does not meet the server's policy");
@@ -95,6 +111,10 @@ public final class FakeTarget implements ConnectorFactory {
                     return ChangeResult.unknown("timeout");
                 }
                 passwords.put(request.username(), next);
+                String after = afterApplying(target);
+                if (after != null) {
+                    return ChangeResult.unknown(after);
+                }
                 if (unreachableAfterChange) {
                     unreachable = true;
                     return ChangeResult.unknown("connection lost after the change was sent");
@@ -109,12 +129,18 @@ public final class FakeTarget implements ConnectorFactory {
             @Override
             public ChangeResult reconcile(ReconcileRequest request) {
                 lastReconcile = request;
+                String fault = beforeSending(target);
+                if (fault != null) {
+                    return ChangeResult.rejected(fault + ", nothing was sent");
+                }
+                wire.append(request.newSecret().reveal());
                 String adminActual = passwords.get(request.admin().username());
                 if (adminActual == null || !adminActual.equals(request.admin().secret().reveal())) {
                     return ChangeResult.rejected("admin login failed");
                 }
                 passwords.put(request.username(), request.newSecret().reveal());
-                return ChangeResult.changed();
+                String after = afterApplying(target);
+                return after != null ? ChangeResult.unknown(after) : ChangeResult.changed();
             }
 
             @Override
@@ -131,5 +157,42 @@ public final class FakeTarget implements ConnectorFactory {
             public void close() {
             }
         };
+    }
+
+    /** What a fault does before anything is sent: the reason the connection gave nothing, or null. */
+    private String beforeSending(Target target) {
+        return switch (fault) {
+            case REFUSE -> "connection refused";
+            case SILENT -> {
+                sleepTimeout(target);
+                yield "no answer within " + timeoutSeconds(target) + " s";
+            }
+            case FLOOD -> "the target sent more than the connector reads";
+            default -> null;
+        };
+    }
+
+    /** What a fault does once the change was applied: the "outcome unknown" reason, or null. */
+    private String afterApplying(Target target) {
+        return switch (fault) {
+            case CUT_AFTER_CHANGE -> "connection lost after the change was sent";
+            case HANG_AFTER_CHANGE -> {
+                sleepTimeout(target);
+                yield "no answer within " + timeoutSeconds(target) + " s after the change was sent";
+            }
+            default -> null;
+        };
+    }
+
+    private static long timeoutSeconds(Target target) {
+        return target == null ? 0 : Long.parseLong(target.setting("timeoutSeconds", "0"));
+    }
+
+    private static void sleepTimeout(Target target) {
+        try {
+            Thread.sleep(timeoutSeconds(target) * 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
