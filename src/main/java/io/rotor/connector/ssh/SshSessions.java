@@ -160,9 +160,11 @@ final class SshSessions implements AutoCloseable {
                 if (problem != null) {
                     throw new IOException(problem, e);
                 }
-                if (!session.isOpen() && !String.valueOf(e.getMessage()).contains("No more authentication methods")) {
-                    throw new IOException("connection to " + target.host() + ":" + port(target) + " lost during login: "
-                            + e.getMessage(), e);
+                // only the server's own "no more authentication methods" refuses the credential: a login that
+                // timed out or a connection that broke (a silent or flooding peer) says nothing about it
+                if (!String.valueOf(e.getMessage()).contains("No more authentication methods")) {
+                    throw new IOException("connection to " + target.host() + ":" + port(target)
+                            + " lost or unanswered during login: " + e.getMessage(), e);
                 }
                 throw new LoginRefusedException("the server refused the login of " + login.username(), e);
             }
