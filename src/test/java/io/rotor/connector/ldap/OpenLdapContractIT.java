@@ -99,7 +99,7 @@ class OpenLdapContractIT extends ConnectorContract {
     protected String passwordState(String username) throws Exception {
         try (LDAPConnection c = it.admin()) {
             SearchResultEntry e = c.getEntry(username, "userPassword", "pwdChangedTime");
-            return e == null ? null : Arrays.toString(e.getAttributeValueByteArrays("userPassword"))
+            return e == null ? null : Arrays.deepToString(e.getAttributeValueByteArrays("userPassword"))
                     + e.getAttributeValue("pwdChangedTime");
         }
     }
