@@ -138,19 +138,6 @@ class ActiveDirectoryConnectorIT {
     }
 
     @Test
-    void selfChangeDeletesOldAndAddsNewOverStartTls() throws Exception {
-        user("rotor_it_ad_self", "Self-Initial-1a!", 512);
-        Target t = target(TlsMode.VERIFY_FULL, false, Map.of());
-        try (ActiveDirectoryConnector c = new ActiveDirectoryConnector(t)) {
-            ChangeResult r = c.change(new ChangeRequest(t, "rotor_it_ad_self", s("Self-Initial-1a!"), s("Self-Rotated-2b!"), null));
-            assertThat(r).as(r.detail()).isEqualTo(ChangeResult.changed());
-            assertThat(c.verify(new VerifyRequest(t, new Login("rotor_it_ad_self", s("Self-Rotated-2b!"))))).isEqualTo(VerifyResult.valid());
-        }
-        assertThat(binds("rotor_it_ad_self", "Self-Rotated-2b!")).isTrue();
-        assertThat(binds("rotor_it_ad_self", "Self-Initial-1a!")).isFalse();
-    }
-
-    @Test
     void verifyMapsBadPasswordAndDisabledAccount() throws Exception {
         user("rotor_it_ad_verify", "Verify-Initial-1a!", 512);
         user("rotor_it_ad_disabled", "Disabled-Initial-1a!", 514);

@@ -123,18 +123,6 @@ class SshConnectorIT {
     }
 
     @Test
-    void verifyIsAFreshLogin() throws Exception {
-        String user = ssh.users().get(4);
-        char[] old = freshOld(user);
-        try (SshConnector c = new SshConnector(target(Map.of()))) {
-            assertThat(c.verify(new VerifyRequest(c.target(), new Login(user, Secret.of(old.clone())))).outcome())
-                    .isEqualTo(VerifyResult.Outcome.VALID);
-            assertThat(c.verify(new VerifyRequest(c.target(), new Login(user, Secret.of("wrong-pw".toCharArray())))).outcome())
-                    .isEqualTo(VerifyResult.Outcome.REJECTED);
-        }
-    }
-
-    @Test
     void aPromptThatNeverComesIsATimeoutNamingTheStepAndTheOldPasswordStays() throws Exception {
         String user = ssh.users().get(5);
         char[] old = freshOld(user);
