@@ -54,6 +54,9 @@ public final class Engine implements AutoCloseable {
         overrides.setProperty("camel.main.routes-include-pattern", serve ? routesPattern(settings.home().routes()) : BUILT_IN_ROUTES);
         if (serve) {
             transport.applyTo(overrides);
+            // Camel's own health endpoint lets any client ask for full detail (?exposureLevel=full&data=true):
+            // it stays off and HealthRoutes serves the same paths with names and states only
+            overrides.setProperty("camel.management.health-check-enabled", "false");
         } else {
             overrides.setProperty("camel.server.enabled", "false");
             overrides.setProperty("camel.metrics.enabled", "false");
@@ -69,6 +72,8 @@ public final class Engine implements AutoCloseable {
             main.configure().addRoutesBuilder(new io.rotor.api.ApiRoutes());
             main.configure().addRoutesBuilder(new io.rotor.api.DirectoryApiRoutes());
             main.configure().addRoutesBuilder(new io.rotor.api.ApiV2Routes());
+            main.configure().addRoutesBuilder(new io.rotor.api.HealthApiRoutes());
+            main.configure().addRoutesBuilder(new io.rotor.health.HealthRoutes());
             main.addMainListener(new MainListenerSupport() {
                 @Override
                 public void beforeConfigure(BaseMainSupport support) {
@@ -95,6 +100,7 @@ public final class Engine implements AutoCloseable {
 
     private void afterStart(CamelContext context, HttpTransport transport) {
         runtime.attach(context);
+        runtime.startTargetMonitor();
         // jobs whose process died (QUEUED or RUNNING) end FAILED "interrupted by a restart"; their accounts'
         // PENDING credentials are settled by the rotation recovery just below
         java.util.List<String> interrupted = runtime.jobs().recoverInterrupted();

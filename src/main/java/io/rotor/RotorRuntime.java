@@ -61,6 +61,7 @@ public final class RotorRuntime implements AutoCloseable {
     private final JobStore jobs;
     private final JobReportWriter reports;
     private final WorkflowJobs workflowJobs;
+    private final io.rotor.health.TargetMonitor targetMonitor;
 
     private RotorRuntime(RotorSettings settings, Vault vault, ConnectorRegistry connectors, RotorMetrics metrics) {
         this.settings = settings;
@@ -76,6 +77,8 @@ public final class RotorRuntime implements AutoCloseable {
         this.jobs = new JobStore(vault.jobs(), vault.jobResults());
         this.reports = new JobReportWriter(jobs, settings.dataDir());
         this.workflowJobs = new WorkflowJobs(jobs, reports);
+        this.targetMonitor = io.rotor.health.TargetMonitor.fromSettings(settings.asProperties(), () -> vault.targets()
+                .listTargets().stream().filter(t -> !VaultModel.isVaultView(t.type())).toList());
         this.rotationDue = new RotationDue(vault.accounts(), vault.policies(), scheduleZone(settings), defaultSchedule(settings),
                 java.time.Clock.systemUTC());
     }
@@ -171,8 +174,13 @@ public final class RotorRuntime implements AutoCloseable {
         if (health != null) {
             health.register(new VaultHealthCheck(vault.probe()));
             vault.targets().listTargets().stream().filter(t -> !VaultModel.isVaultView(t.type()))
-                    .forEach(t -> health.register(new TargetHealthCheck(t)));
+                    .forEach(t -> health.register(new TargetHealthCheck(t.id(), targetMonitor)));
         }
+    }
+
+    /** {@code serve} only: the targets' health checks start running on their schedule (health requests read the answers). */
+    public void startTargetMonitor() {
+        targetMonitor.start();
     }
 
     /**
@@ -202,6 +210,7 @@ public final class RotorRuntime implements AutoCloseable {
                 Map.entry("failureResults", new FailureResults(metrics)),
                 Map.entry("tallies", new Tallies()),
                 Map.entry("rotorMetrics", metrics),
+                Map.entry("targetMonitor", targetMonitor),
                 Map.entry("apiAuthenticator", new Authenticator(auth, vault.audit(),
                         io.rotor.api.LoginThrottle.fromProperties(settings.asProperties(), java.time.Clock.systemUTC()))),
                 Map.entry("apiInventory", new InventoryApi(vault, directoryApi)),
@@ -251,6 +260,7 @@ public final class RotorRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        targetMonitor.close();
         connectors.close();
         vault.close();
     }

@@ -1,52 +1,60 @@
 package io.rotor.health;
 
-import io.rotor.domain.Target;
-import io.rotor.domain.TlsMode;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * DOWN when the target's port does not accept a TCP connection. It deliberately does not log in: a health
- * probe every few seconds must not count against an account's lockout limit or fill the audit trail.
- * A target whose transport has TLS but runs with {@code tls: disable} is flagged (detail {@code target.tls.warning}
- * and the message): its passwords cross the network in clear.
+ * One target's state as {@link TargetMonitor} last saw it: the check reads the monitor's answer and never opens a
+ * connection. It is neither a liveness nor a readiness check: an unreachable target is DOWN here and in the detailed
+ * view, but Rotor itself stays ready (it serves the other targets). A target whose transport has TLS but runs with
+ * {@code tls: disable} is flagged (detail {@code target.tls.warning} and the message): its passwords cross the
+ * network in clear. The check holds no address and no error text: those are in the authenticated
+ * {@code GET /api/v1/health/targets}.
  */
 public class TargetHealthCheck extends AbstractHealthCheck {
-    private static final int TIMEOUT_MILLIS = 2_000;
     public static final String CLEAR_TEXT_WARNING = "tls: disable - passwords cross the network in clear";
-    private final Target target;
+    private final String targetId;
+    private final TargetMonitor monitor;
 
-    public TargetHealthCheck(Target target) {
-        super("rotor", "target-" + target.id());
-        this.target = target;
+    public TargetHealthCheck(String targetId, TargetMonitor monitor) {
+        super("rotor", "target-" + targetId);
+        this.targetId = targetId;
+        this.monitor = monitor;
     }
 
     @Override
     public boolean isLiveness() {
-        // an unreachable target does not make Rotor itself unhealthy; it only makes it not ready for that target
+        return false;
+    }
+
+    @Override
+    public boolean isReadiness() {
+        // one unreachable target must not take the whole server out of a load balancer
         return false;
     }
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        builder.detail("target.type", target.type()).detail("target.address", target.host() + ":" + target.port())
-                .detail("target.tls", target.tlsMode().configName());
-        boolean clearText = target.tlsMode() == TlsMode.DISABLE && TlsMode.supported(target.type());
-        if (clearText) {
-            builder.detail("target.tls.warning", CLEAR_TEXT_WARNING);
+        Optional<TargetMonitor.TargetStatus> last = monitor.status(targetId);
+        if (last.isEmpty()) {
+            builder.message("not checked yet").unknown();
+            return;
         }
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(target.host(), target.port()), TIMEOUT_MILLIS);
-            if (clearText) {
-                builder.message(CLEAR_TEXT_WARNING);
+        TargetMonitor.TargetStatus status = last.get();
+        builder.detail("target.type", status.type()).detail("target.tls", status.tls());
+        if (status.tlsWarning() != null) {
+            builder.detail("target.tls.warning", status.tlsWarning());
+        }
+        if (status.state() == TargetMonitor.State.UP) {
+            if (status.tlsWarning() != null) {
+                builder.message(status.tlsWarning());
             }
             builder.up();
-        } catch (Exception e) {
-            builder.message("cannot reach " + target.host() + ":" + target.port() + ": " + e.getMessage()).down();
+        } else {
+            builder.message("unreachable (the reason: GET /api/v1/health/targets)").down();
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.rotor.vault;
 
+import io.rotor.domain.VisibleText;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 
@@ -10,8 +11,10 @@ import java.util.List;
 /**
  * The one writer of the audit trail (docs/architecture.md, "Persistence"). A change and its audit record commit
  * together or neither: every repository calls {@link #write} with the handle of the change's own transaction, so a
- * failed audit insert rolls the change back and the caller refuses the operation. Records never hold a secret;
- * {@code detail} is cut to the column size here, in one place.
+ * failed audit insert rolls the change back and the caller refuses the operation. Records never hold a secret.
+ * {@code detail} is made fit for readers here, in one place ({@link VisibleText}): control characters (ANSI escape
+ * sequences a target printed, line breaks of a transcript) become visible escapes and the text is cut to the
+ * column size with a marker.
  */
 public final class AuditLog {
     /** Size of {@code audit_log.detail}. */
@@ -28,10 +31,7 @@ public final class AuditLog {
         if (record == null) {
             return;
         }
-        String detail = record.detail();
-        if (detail != null && detail.length() > DETAIL_MAX) {
-            detail = detail.substring(0, DETAIL_MAX);
-        }
+        String detail = VisibleText.clean(record.detail(), DETAIL_MAX);
         handle.createUpdate("INSERT INTO audit_log (at, actor, operation, account_id, target_id, rotation_id, outcome, detail)"
                         + " VALUES (:at, :actor, :operation, :accountId, :targetId, :rotationId, :outcome, :detail)")
                 .bind("at", Timestamp.from(record.at() == null ? work.now() : record.at()))

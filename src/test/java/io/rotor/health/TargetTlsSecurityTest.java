@@ -67,8 +67,12 @@ class TargetTlsSecurityTest {
         }
     }
 
+    /** One scheduled round of the target's check, then the health check reads its answer. */
     private static HealthCheck.Result check(DefaultCamelContext context, Target target) {
-        TargetHealthCheck check = new TargetHealthCheck(target);
+        TargetMonitor monitor = new TargetMonitor(() -> java.util.List.of(target), TargetMonitor.TCP,
+                java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(2), java.time.Clock.systemUTC());
+        monitor.probeAll();
+        TargetHealthCheck check = new TargetHealthCheck(target.id(), monitor);
         check.setCamelContext(context);
         return check.call();
     }

@@ -70,7 +70,8 @@ class ServeIT {
                 """.formatted(targets.pgPort(), targets.pgDatabase(), USER));
         Path config = home.resolve("application.properties");
         Files.writeString(config, "rotor.inventory = " + home.resolve("inventory.yaml") + "\nrotor.data-dir = " + dataDir + "\n");
-        RotorProcess rotor = new RotorProcess(home, Map.of("ROTOR_MASTER_KEY", masterKey));
+        String adminToken = io.rotor.api.Credentials.newToken();
+        RotorProcess rotor = new RotorProcess(home, Map.of("ROTOR_MASTER_KEY", masterKey, "ROTOR_ADMIN_TOKEN", adminToken));
         assertThat(rotor.run("inventory", "apply", "--config", config.toString()).exitCode()).isZero();
         assertThat(rotor.run(("%s%n".formatted(new String(OLD))).getBytes(StandardCharsets.UTF_8),
                 "set", "--account", "serve-pg", "--value-stdin", "--vault-only", "--config", config.toString()).exitCode()).isZero();
@@ -95,8 +96,23 @@ class ServeIT {
             HttpClient http = HttpClient.newHttpClient();
             String health = awaitUp(http, server, "http://127.0.0.1:" + port + "/observe/health");
             assertThat(health).contains("\"status\":\"UP\"").contains("vault").contains("target-pg");
-            // a target with TLS available but switched off is flagged in the health report
-            assertThat(health).contains(TargetHealthCheck.CLEAR_TEXT_WARNING);
+            // public health: names and states only, even when asked for more
+            String full = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/observe/health?exposureLevel=full&data=true&stackTrace=true")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(full).contains("target-pg").doesNotContain(String.valueOf(targets.pgPort()))
+                    .doesNotContain(TargetHealthCheck.CLEAR_TEXT_WARNING).doesNotContain("keyset");
+            // a target with TLS available but switched off is flagged in the detailed health (admin, auditor)
+            String detail = "";
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!detail.contains("\"targetId\":\"pg\"") && System.nanoTime() < until) {
+                detail = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/health/targets"))
+                        .header("Authorization", "Bearer " + adminToken).build(), HttpResponse.BodyHandlers.ofString()).body();
+                if (!detail.contains("\"targetId\":\"pg\"")) {
+                    server.waitFor(250, TimeUnit.MILLISECONDS); // the first scheduled round has not ended yet
+                }
+            }
+            assertThat(detail).contains(TargetHealthCheck.CLEAR_TEXT_WARNING).contains("127.0.0.1:" + targets.pgPort())
+                    .contains("\"state\":\"UP\"");
 
             try (VaultReader reader = new VaultReader(dataDir, masterKey)) {
                 assertThat(reader.vault().credentials().has("serve-pg", Slot.PENDING)).isFalse();

@@ -32,7 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ChangerCatalog {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int AUDIT_DETAIL_LIMIT = 2000;
+    /** How much of the end of a failed run's transcript goes into its audit record (the failure is at the end). */
+    static final int AUDIT_TRANSCRIPT_EXCERPT = 1024;
 
     /** One changer with its variables as the API spells them (including each variable's {@code value}). */
     public record Entry(PasswordChanger changer, ArrayNode variables) {
@@ -123,15 +124,18 @@ public final class ChangerCatalog {
     // ---------------------------------------------------------------- failed runs
 
     /**
-     * Keeps a failed run's redacted transcript (the engine masks every secret) for the login on the target, and
-     * audits it as {@code CHANGER_FAILED}. Never throws: the rotation's own outcome is what counts.
+     * Keeps a failed run's redacted transcript (the engine masks every secret and its encodings) for the login on
+     * the target, and audits it as {@code CHANGER_FAILED} with only the transcript's last
+     * {@value #AUDIT_TRANSCRIPT_EXCERPT} characters; {@link io.rotor.vault.AuditLog} escapes control characters and
+     * caps the record. Never throws: the rotation's own outcome is what counts.
      */
     public void recordFailure(String targetId, String login, String changer, String error, String transcript) {
         failures.put(targetId + "\u0000" + login, new Failure(changer, error, transcript, clock.instant()));
-        String detail = "changer '" + changer + "' for " + login + ": " + error + "; transcript:\n" + transcript;
-        if (detail.length() > AUDIT_DETAIL_LIMIT) {
-            detail = detail.substring(0, AUDIT_DETAIL_LIMIT - 3) + "...";
+        String excerpt = transcript == null ? "" : transcript;
+        if (excerpt.length() > AUDIT_TRANSCRIPT_EXCERPT) {
+            excerpt = "..." + excerpt.substring(excerpt.length() - AUDIT_TRANSCRIPT_EXCERPT);
         }
+        String detail = "changer '" + changer + "' for " + login + ": " + error + "; end of transcript:\n" + excerpt;
         try {
             stored.recordFailure(targetId, detail);
         } catch (RuntimeException ignored) {

@@ -270,8 +270,12 @@ public final class SshConnector implements TargetConnector {
             DialogueResult result = engine.run(changer, values, channel);
             lastTranscript = result.transcript();
             if (!result.completed()) {
-                LOG.warn("target {}: changer '{}' failed: {}; transcript:\n{}", target.id(), changer.name(),
-                        result.error(), result.transcript());
+                // the transcript (redacted by the engine) only at DEBUG, escaped; the audit record has its end
+                LOG.warn("target {}: changer '{}' failed: {}", target.id(), changer.name(), result.error());
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("target {}: changer '{}' transcript: {}", target.id(), changer.name(),
+                            io.rotor.domain.VisibleText.clean(result.transcript(), DialogueEngine.MAX_TRANSCRIPT_CHARS * 4));
+                }
                 if (failures != null) {
                     failures.recordFailure(target.id(), account, changer.name(), result.error(), result.transcript());
                 }

@@ -231,7 +231,12 @@ public final class TelnetConnector implements TargetConnector {
             DialogueResult r = engine.run(changer, values, channel, s.afterPassword());
             lastTranscript = r.transcript();
             if (!r.completed()) {
-                LOG.warn("target {}: changer '{}' failed: {}; transcript:\n{}", target.id(), changer.name(), r.error(), r.transcript());
+                // the transcript (redacted by the engine) only at DEBUG, escaped; the audit record has its end
+                LOG.warn("target {}: changer '{}' failed: {}", target.id(), changer.name(), r.error());
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("target {}: changer '{}' transcript: {}", target.id(), changer.name(),
+                            io.rotor.domain.VisibleText.clean(r.transcript(), DialogueEngine.MAX_TRANSCRIPT_CHARS * 4));
+                }
                 if (catalog != null) {
                     catalog.recordFailure(target.id(), account, changer.name(), r.error(), r.transcript());
                 }
