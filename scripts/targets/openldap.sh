@@ -6,7 +6,9 @@
 # ldaps://127.0.0.1:${ROTOR_IT_LDAPS_PORT:-3636}, certificate from the same test CA, ppolicy
 # overlay on (default policy cn=default,ou=policies: pwdMinLength 8, pwdCheckQuality 2,
 # pwdInHistory 3), admin cn=rotor-admin,dc=rotor,dc=test (write access, not the rootdn, so
-# the policy applies to it). Root work goes over ldapi:// with SASL EXTERNAL.
+# the policy applies to it). Root work goes over ldapi:// with SASL EXTERNAL. Size limits for the
+# admin like a production directory's: 500 entries per plain search, any number page by page (RFC 2696),
+# so a discovery that does not page is cut off.
 # The Debian package's own slapd service is never started (debconf: no configuration).
 
 readonly LDAP_HOST=127.0.0.1
@@ -16,6 +18,7 @@ readonly LDAP_DIR="$HOME_DIR/ldap"
 readonly LDAP_SUFFIX="dc=rotor,dc=test"
 readonly LDAP_ADMIN_DN="cn=rotor-admin,$LDAP_SUFFIX"
 readonly LDAP_ROOT_AUTHZ="gidNumber=0+uidNumber=0,cn=peercred,cn=external,cn=auth"
+readonly LDAP_ADMIN_LIMITS="dn.exact=\"$LDAP_ADMIN_DN\" size.soft=500 size.hard=500 size.prtotal=unlimited"
 
 ldapi_url() { printf 'ldapi://%s' "$(printf '%s' "$LDAP_DIR/run/ldapi" | sed 's|/|%2F|g')"; }
 
@@ -120,6 +123,7 @@ olcDbIndex: objectClass eq
 olcDbIndex: uid eq
 olcAccess: {0}to attrs=userPassword by dn.exact=$LDAP_ROOT_AUTHZ manage by dn.exact="$LDAP_ADMIN_DN" write by self write by anonymous auth by * none
 olcAccess: {1}to * by dn.exact=$LDAP_ROOT_AUTHZ manage by dn.exact="$LDAP_ADMIN_DN" write by self read by users read by * none
+olcLimits: $LDAP_ADMIN_LIMITS
 
 dn: olcOverlay={0}ppolicy,olcDatabase={1}mdb,cn=config
 objectClass: olcOverlayConfig
@@ -165,6 +169,19 @@ ldap_stop() {
 
 # As root over ldapi with SASL EXTERNAL; LDIF on stdin.
 ldap_root() { ldapmodify -Q -Y EXTERNAL -H "$(ldapi_url)" "$@"; }
+
+# Configs made before the limits were part of ldap_init get them here (cn=config changes apply live).
+ldap_limits() {
+  ldapsearch -Q -LLL -Y EXTERNAL -H "$(ldapi_url)" -b 'olcDatabase={1}mdb,cn=config' -s base olcLimits |
+    grep -q 'size.prtotal=unlimited' && return
+  log "slapd: size limits for $LDAP_ADMIN_DN (500 per plain search, paged searches unlimited)"
+  ldap_root >/dev/null <<EOF || die "cannot set the slapd size limits"
+dn: olcDatabase={1}mdb,cn=config
+changetype: modify
+add: olcLimits
+olcLimits: $LDAP_ADMIN_LIMITS
+EOF
+}
 
 ldap_setup_tree() {
   local hash pwfile
@@ -257,6 +274,7 @@ ldap_start_all() {
   else
     ldap_start
   fi
+  ldap_limits
   ldap_setup_tree
   ldap_check_login
 }

@@ -70,6 +70,10 @@ public final class ApiReplies {
             // Rotor's argument checks name the field and never hold a secret
             return ApiException.badRequest("INVALID_REQUEST", bad.getMessage());
         }
+        if (failure instanceof io.rotor.vault.TamperedRowException tampered) {
+            // a row edited outside Rotor (docs/architecture.md, "Row MACs"): the message names it, holds no secret
+            return ApiException.conflict("INTEGRITY_CHECK_FAILED", tampered.getMessage());
+        }
         if (failure instanceof VaultException && VaultErrors.isIntegrityViolation(failure)) {
             return ApiException.conflict("IN_USE", "other records still refer to it; remove them first");
         }

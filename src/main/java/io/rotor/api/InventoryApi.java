@@ -112,13 +112,18 @@ public class InventoryApi {
     }
 
     public Views.TargetView updateTarget(String id, JsonNode body, Principal by) {
-        Target old = targets.findTarget(checkPathId(id)).orElseThrow(() -> unknown("target", id));
-        if (io.rotor.vault.VaultModel.isVaultView(old.type()) || DirectoryApi.declaresViewTarget(body)) {
+        Target old;
+        try {
+            old = targets.findTarget(checkPathId(id)).orElseThrow(() -> unknown("target", id));
+        } catch (io.rotor.vault.TamperedRowException tampered) {
+            old = null; // a row edited outside Rotor is not trusted: this request replaces it whole and seals it again
+        }
+        if ((old != null && io.rotor.vault.VaultModel.isVaultView(old.type())) || DirectoryApi.declaresViewTarget(body)) {
             throw ApiException.badRequest("INVALID_FIELD", "field 'type': a target of type 'vault' or 'vault-users' is a"
                     + " view onto the vault with nothing to change; it is neither replaced nor made from another type");
         }
         Target target = checked(() -> InventoryLoader.checkTarget(withPathId(body, id), policyIds(), accountTargets()));
-        if (!target.type().equals(old.type()) && !accounts.listAccounts(id).isEmpty()) {
+        if (old != null && !target.type().equals(old.type()) && !accounts.listAccounts(id).isEmpty()) {
             throw ApiException.badRequest("INVALID_FIELD", "field 'type': cannot be changed while the target has"
                     + " accounts (their usernames were checked for type '" + old.type() + "')");
         }

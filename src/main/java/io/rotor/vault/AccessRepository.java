@@ -43,10 +43,12 @@ public final class AccessRepository {
 
     private final UnitOfWork work;
     private final AuditLog audit;
+    private final RowSeal seal;
 
-    public AccessRepository(UnitOfWork work, AuditLog audit) {
+    public AccessRepository(UnitOfWork work, AuditLog audit, RowSeal seal) {
         this.work = work;
         this.audit = audit;
+        this.seal = seal;
     }
 
     /**
@@ -92,7 +94,7 @@ public final class AccessRepository {
                 settings.put(SETTING_ASSOCIATION_ATTR, association);
                 settings.put(SETTING_GROUP_ATTR, group);
                 settings.values().removeIf(Objects::isNull);
-                saveSettings(h, vaultTargetId, settings);
+                saveSettings(h, seal, vaultTargetId, settings);
             }
             Set<VaultAccess> current = new HashSet<>(accessRows(h, ACCESS_SELECT
                     + " JOIN accounts a ON a.id = va.vault_account_id WHERE a.target_id = :vaultTargetId", vaultTargetId, null));
@@ -210,10 +212,9 @@ public final class AccessRepository {
         }
     }
 
-    private static void saveSettings(Handle h, String targetId, Map<String, String> settings) {
+    private static void saveSettings(Handle h, RowSeal seal, String targetId, Map<String, String> settings) {
         try {
-            h.createUpdate("UPDATE targets SET settings_json = :json WHERE id = :id")
-                    .bind("json", JSON.writeValueAsString(settings)).bind("id", targetId).execute();
+            TargetRepository.updateSettings(h, seal, targetId, JSON.writeValueAsString(settings));
         } catch (JsonProcessingException e) {
             throw new VaultException("cannot store the settings of target '" + targetId + "'", e);
         }

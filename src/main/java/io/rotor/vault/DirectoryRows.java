@@ -66,15 +66,13 @@ final class DirectoryRows {
      *
      * @return true when the target was inserted
      */
-    static boolean insertViewTargetIfMissing(Handle h, String field, String targetId, String type) {
+    static boolean insertViewTargetIfMissing(Handle h, RowSeal seal, String field, String targetId, String type) {
         String existing = targetType(h, targetId);
         if (existing != null) {
             DirectoryRules.checkType(field, targetId, existing, type);
             return false;
         }
-        h.createUpdate("INSERT INTO targets (id, type, host, port, database_name, tls_mode, admin_account_id, policy_id,"
-                        + " settings_json) VALUES (:id, :type, 'rotor-vault', 0, NULL, 'DISABLE', NULL, NULL, '{}')")
-                .bind("id", targetId).bind("type", type).execute();
+        TargetRepository.insertViewTarget(h, seal, targetId, type);
         return true;
     }
 

@@ -30,10 +30,12 @@ import static io.rotor.vault.VaultModel.VAULT_TARGET_TYPE;
 public final class TemplateRepository {
     private final UnitOfWork work;
     private final AuditLog audit;
+    private final RowSeal seal;
 
-    public TemplateRepository(UnitOfWork work, AuditLog audit) {
+    public TemplateRepository(UnitOfWork work, AuditLog audit, RowSeal seal) {
         this.work = work;
         this.audit = audit;
+        this.seal = seal;
     }
 
     /**
@@ -45,7 +47,7 @@ public final class TemplateRepository {
     public boolean ensureVaultTarget(String actor, String vaultTargetId) {
         requireId("vaultTargetId", vaultTargetId);
         return work.inTransaction(h -> {
-            if (!DirectoryRows.insertViewTargetIfMissing(h, "vaultTargetId", vaultTargetId, VAULT_TARGET_TYPE)) {
+            if (!DirectoryRows.insertViewTargetIfMissing(h, seal, "vaultTargetId", vaultTargetId, VAULT_TARGET_TYPE)) {
                 return false;
             }
             audit.write(h, audited(actor, "TARGET_CREATE", null, vaultTargetId, "type=" + VAULT_TARGET_TYPE));

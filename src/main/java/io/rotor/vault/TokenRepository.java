@@ -15,17 +15,34 @@ import java.util.Optional;
  * API tokens and service accounts (tables of migration V3). Only hashes are stored, never a token or a password:
  * the caller ({@code io.rotor.api.AuthStore} with {@code Credentials}) hashes before it calls. Every change writes
  * its audit record through {@link AuditLog} in the same transaction, so a failed audit write refuses the change.
+ * Each row carries a {@link RowSeal} MAC (token: name, role, hash, revoked or not; service account: username, role,
+ * password hash): a row inserted or edited in the database fails authentication, with an audited
+ * {@code ROW_MAC_MISMATCH}.
  */
 public final class TokenRepository {
     private static final String TOKEN_SELECT = "SELECT name, role, created_at, created_by, revoked_at FROM api_tokens";
     private static final String SA_SELECT = "SELECT username, role, password_hash, created_at, created_by FROM service_accounts";
+    static final String TOKENS = "api_tokens";
+    static final String SERVICE_ACCOUNTS = "service_accounts";
 
     private final UnitOfWork work;
     private final AuditLog audit;
+    private final RowSeal seal;
 
-    public TokenRepository(UnitOfWork work, AuditLog audit) {
+    public TokenRepository(UnitOfWork work, AuditLog audit, RowSeal seal) {
         this.work = work;
         this.audit = audit;
+        this.seal = seal;
+    }
+
+    /** The MAC of an api_tokens row. */
+    static String tokenMac(RowSeal seal, String name, String role, String tokenHash, boolean revoked) {
+        return seal.mac(TOKENS, name, role, tokenHash, revoked ? "revoked" : "active");
+    }
+
+    /** The MAC of a service_accounts row. */
+    static String serviceAccountMac(RowSeal seal, String username, String role, String passwordHash) {
+        return seal.mac(SERVICE_ACCOUNTS, username, role, passwordHash);
     }
 
     // ---------------------------------------------------------------- tokens
@@ -66,9 +83,21 @@ public final class TokenRepository {
         });
     }
 
+    /** The active token with this hash; empty (and audited) when its row fails its MAC. */
     public Optional<TokenInfo> findActiveToken(String tokenHash) {
-        return work.read(h -> h.createQuery(TOKEN_SELECT + " WHERE token_hash = :hash AND revoked_at IS NULL")
-                .bind("hash", tokenHash).map((r, ctx) -> token(r)).findFirst());
+        record Sealed(TokenInfo token, boolean sealed) {
+        }
+        Optional<Sealed> found = work.read(h -> h.createQuery("SELECT name, role, created_at, created_by, revoked_at,"
+                        + " token_hash, row_mac FROM api_tokens WHERE token_hash = :hash AND revoked_at IS NULL")
+                .bind("hash", tokenHash)
+                .map((r, ctx) -> new Sealed(token(r), seal.matches(r.getString(7), TOKENS, r.getString(1), r.getString(2),
+                        r.getString(6), "active")))
+                .findFirst());
+        if (found.isPresent() && !found.get().sealed()) {
+            refused("api token '" + found.get().token().name() + "'");
+            return Optional.empty();
+        }
+        return found.map(Sealed::token);
     }
 
     public List<TokenInfo> listTokens() {
@@ -78,8 +107,17 @@ public final class TokenRepository {
     /** @return false when no active token has that name */
     public boolean revokeToken(String name, String actor) {
         return work.inTransaction(h -> {
-            int changed = h.createUpdate("UPDATE api_tokens SET revoked_at = :now WHERE name = :name AND revoked_at IS NULL")
+            Optional<String[]> row = h.createQuery("SELECT role, token_hash FROM api_tokens WHERE name = :name"
+                            + " AND revoked_at IS NULL")
+                    .bind("name", name).map((r, ctx) -> new String[]{r.getString(1), r.getString(2)}).findFirst();
+            if (row.isEmpty()) {
+                return false;
+            }
+            // sealed as revoked: clearing revoked_at in the database later makes the row fail its MAC
+            int changed = h.createUpdate("UPDATE api_tokens SET revoked_at = :now, row_mac = :rowMac"
+                            + " WHERE name = :name AND revoked_at IS NULL")
                     .bind("now", now()).bind("name", name)
+                    .bind("rowMac", tokenMac(seal, name, row.get()[0], row.get()[1], true))
                     .execute();
             if (changed == 1) {
                 audit.write(h, succeeded(actor, "TOKEN_REVOKE", "token '" + name + "'"));
@@ -96,9 +134,10 @@ public final class TokenRepository {
             if (exists(h, "SELECT 1 FROM service_accounts WHERE username = :key", username)) {
                 throw new IllegalArgumentException("a service account named '" + username + "' already exists");
             }
-            h.createUpdate("INSERT INTO service_accounts (username, role, password_hash, created_at, created_by)"
-                            + " VALUES (:username, :role, :hash, :now, :createdBy)")
+            h.createUpdate("INSERT INTO service_accounts (username, role, password_hash, created_at, created_by, row_mac)"
+                            + " VALUES (:username, :role, :hash, :now, :createdBy, :rowMac)")
                     .bind("username", username).bind("role", role.configName()).bind("hash", passwordHash)
+                    .bind("rowMac", serviceAccountMac(seal, username, role.configName(), passwordHash))
                     .bind("now", now()).bind("createdBy", createdBy)
                     .execute();
             audit.write(h, succeeded(createdBy, "SERVICE_ACCOUNT_CREATE",
@@ -106,9 +145,26 @@ public final class TokenRepository {
         });
     }
 
+    /** The service account; empty (and audited) when its row fails its MAC. */
     public Optional<ServiceAccount> findServiceAccount(String username) {
-        return work.read(h -> h.createQuery(SA_SELECT + " WHERE username = :username").bind("username", username)
-                .map((r, ctx) -> serviceAccount(r)).findFirst());
+        record Sealed(ServiceAccount account, boolean sealed) {
+        }
+        Optional<Sealed> found = work.read(h -> h.createQuery("SELECT username, role, password_hash, created_at,"
+                        + " created_by, row_mac FROM service_accounts WHERE username = :username")
+                .bind("username", username)
+                .map((r, ctx) -> new Sealed(serviceAccount(r), seal.matches(r.getString(6), SERVICE_ACCOUNTS,
+                        r.getString(1), r.getString(2), r.getString(3))))
+                .findFirst());
+        if (found.isPresent() && !found.get().sealed()) {
+            refused("service account '" + username + "'");
+            return Optional.empty();
+        }
+        return found.map(Sealed::account);
+    }
+
+    private void refused(String what) {
+        work.useTransaction(h -> audit.write(h, AuditRecord.of("system", "ROW_MAC_MISMATCH", null, null, null, "REFUSED",
+                what + " fails its integrity check (written or edited outside Rotor); authentication refused")));
     }
 
     public List<ServiceAccount> listServiceAccounts() {
@@ -131,9 +187,10 @@ public final class TokenRepository {
     // ---------------------------------------------------------------- helpers
 
     private void insertToken(Handle h, String name, Role role, String tokenHash, String createdBy) {
-        h.createUpdate("INSERT INTO api_tokens (name, role, token_hash, created_at, created_by)"
-                        + " VALUES (:name, :role, :hash, :now, :createdBy)")
+        h.createUpdate("INSERT INTO api_tokens (name, role, token_hash, created_at, created_by, row_mac)"
+                        + " VALUES (:name, :role, :hash, :now, :createdBy, :rowMac)")
                 .bind("name", name).bind("role", role.configName()).bind("hash", tokenHash).bind("now", now())
+                .bind("rowMac", tokenMac(seal, name, role.configName(), tokenHash, false))
                 .bind("createdBy", createdBy)
                 .execute();
     }

@@ -26,10 +26,12 @@ import static io.rotor.vault.VaultModel.VAULT_TARGET_TYPE;
 public final class UserRepository {
     private final UnitOfWork work;
     private final AuditLog audit;
+    private final RowSeal seal;
 
-    public UserRepository(UnitOfWork work, AuditLog audit) {
+    public UserRepository(UnitOfWork work, AuditLog audit, RowSeal seal) {
         this.work = work;
         this.audit = audit;
+        this.seal = seal;
     }
 
     /**
@@ -41,7 +43,7 @@ public final class UserRepository {
     public boolean ensureUserTarget(String actor, String userTargetId) {
         requireId("userTargetId", userTargetId);
         return work.inTransaction(h -> {
-            if (!DirectoryRows.insertViewTargetIfMissing(h, "userTargetId", userTargetId, USER_TARGET_TYPE)) {
+            if (!DirectoryRows.insertViewTargetIfMissing(h, seal, "userTargetId", userTargetId, USER_TARGET_TYPE)) {
                 return false;
             }
             audit.write(h, audited(actor, "TARGET_CREATE", null, userTargetId, "type=" + USER_TARGET_TYPE));

@@ -26,27 +26,27 @@ public final class Vault implements AutoCloseable {
     private final AccessRepository access;
     private final TemplateRepository templates;
 
-    private Vault(HikariDataSource dataSource, VaultCrypto crypto, Clock clock) {
+    private Vault(HikariDataSource dataSource, VaultCrypto crypto, RowSeal seal, Clock clock) {
         this.dataSource = dataSource;
         this.work = new UnitOfWork(dataSource, clock);
         this.audit = new AuditLog(work);
         // the protocol's state: credential versions, accounts and their locks, targets, policies
         this.credentials = new CredentialRepository(work, audit, crypto);
         this.accounts = new AccountRepository(work, audit);
-        this.targets = new TargetRepository(work, audit);
+        this.targets = new TargetRepository(work, audit, seal);
         this.policies = new PolicyRepository(work, audit);
 
         // the vault model of the bulk workflows (docs/vault-model.md)
-        this.users = new UserRepository(work, audit);
+        this.users = new UserRepository(work, audit, seal);
         this.groups = new GroupRepository(work, audit);
         this.attributes = new AttributeRepository(work, audit);
-        this.access = new AccessRepository(work, audit);
-        this.templates = new TemplateRepository(work, audit);
+        this.access = new AccessRepository(work, audit, seal);
+        this.templates = new TemplateRepository(work, audit, seal);
 
         // jobs, API tokens and service accounts, stored password changers
         this.jobs = new JobRepository(work);
         this.jobResults = new JobResultRepository(work);
-        this.tokens = new TokenRepository(work, audit);
+        this.tokens = new TokenRepository(work, audit, seal);
         this.changers = new ChangerRepository(work, audit);
         this.probe = new VaultProbe(work);
     }
@@ -78,7 +78,10 @@ public final class Vault implements AutoCloseable {
             Flyway.configure().dataSource(dataSource).locations(migrationLocations(dataSource)).load().migrate();
             VaultCrypto crypto = new VaultCrypto(dataSource, masterKey, Clock.systemUTC());
             crypto.open();
-            return new Vault(dataSource, crypto, Clock.systemUTC());
+            RowSeal seal = RowSeal.of(masterKey);
+            Vault vault = new Vault(dataSource, crypto, seal, Clock.systemUTC());
+            new RowSealStamping(vault.work, vault.audit, seal).stampOnce();
+            return vault;
         } catch (FlywayException e) {
             dataSource.close();
             throw new VaultException("cannot open the vault database " + describe(jdbcUrl) + ": " + rootMessage(e), e);

@@ -77,6 +77,11 @@ class RepositoriesOnPostgresIT {
     }
 
     @Test
+    void rowsEditedInTheDatabaseAreRefused() {
+        RepositoryScenarios.tamperedRowsAreRefused(vault);
+    }
+
+    @Test
     void checkoutIsExclusiveAndDeletionIsRefusedWhileTheAccountIsInUse() {
         RepositoryScenarios.checkoutAndDeletion(vault);
     }

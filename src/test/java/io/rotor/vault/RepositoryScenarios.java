@@ -315,4 +315,39 @@ public final class RepositoryScenarios {
         assertThat(policies.findPolicy("tp-strict")).isEmpty();
         assertThat(targets.findTarget("tp-db")).isEmpty();
     }
+
+    /**
+     * Row MACs: rows edited with plain JDBC on the vault database (a target's host, a token's role, a service
+     * account's role) are refused and audited; rows Rotor wrote read back; a re-applied target is sealed again.
+     */
+    public static void tamperedRowsAreRefused(Vault vault) {
+        vault.targets().upsertTarget(new Target("t-mac", "postgresql", "db.example", 5432, "postgres", TlsMode.VERIFY_FULL,
+                null, null, Map.of("sslrootcert", "/etc/rotor/ca.pem")));
+        vault.tokens().createToken("tok-mac", io.rotor.domain.Role.OPERATOR, "cd".repeat(32), "test");
+        vault.tokens().createServiceAccount("sa-mac", io.rotor.domain.Role.OPERATOR, "pbkdf2-sha256$1$c2FsdA==$a2V5", "test");
+        assertThat(vault.targets().findTarget("t-mac")).get().extracting(Target::host).isEqualTo("db.example");
+        assertThat(vault.tokens().findActiveToken("cd".repeat(32))).isPresent();
+        assertThat(vault.tokens().findServiceAccount("sa-mac")).isPresent();
+
+        try (java.sql.Connection c = vault.dataSource().getConnection(); java.sql.Statement s = c.createStatement()) {
+            assertThat(s.executeUpdate("UPDATE targets SET host = 'evil.example' WHERE id = 't-mac'")).isEqualTo(1);
+            assertThat(s.executeUpdate("UPDATE api_tokens SET role = 'admin' WHERE name = 'tok-mac'")).isEqualTo(1);
+            assertThat(s.executeUpdate("UPDATE service_accounts SET role = 'admin' WHERE username = 'sa-mac'")).isEqualTo(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+
+        assertThatThrownBy(() -> vault.targets().findTarget("t-mac"))
+                .hasMessage("target t-mac's stored settings fail their integrity check; re-apply it from the inventory"
+                        + " or the API");
+        assertThat(vault.targets().listTargets()).extracting(Target::id).doesNotContain("t-mac");
+        assertThat(vault.tokens().findActiveToken("cd".repeat(32))).isEmpty();
+        assertThat(vault.tokens().findServiceAccount("sa-mac")).isEmpty();
+        assertThat(vault.audit().trail(null, 1000)).filteredOn(a -> a.operation().equals("ROW_MAC_MISMATCH"))
+                .hasSizeGreaterThanOrEqualTo(4);
+
+        vault.targets().upsertTarget(new Target("t-mac", "postgresql", "db.example", 5432, "postgres", TlsMode.VERIFY_FULL,
+                null, null, Map.of("sslrootcert", "/etc/rotor/ca.pem")));
+        assertThat(vault.targets().findTarget("t-mac")).get().extracting(Target::host).isEqualTo("db.example");
+    }
 }

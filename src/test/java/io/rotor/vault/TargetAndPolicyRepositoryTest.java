@@ -16,4 +16,11 @@ class TargetAndPolicyRepositoryTest {
             RepositoryScenarios.targetsAndPolicies(vault);
         }
     }
+
+    @Test
+    void rowsEditedInTheDatabaseAreRefused() {
+        try (Vault vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 2)) {
+            RepositoryScenarios.tamperedRowsAreRefused(vault);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package io.rotor.connector.ldap;
 
+import com.unboundid.asn1.ASN1OctetString;
 import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.GetEntryLDAPConnectionPoolHealthCheck;
@@ -14,6 +15,7 @@ import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
+import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
 import io.rotor.connector.ChangeRequest;
 import io.rotor.connector.ChangeResult;
 import io.rotor.connector.DiscoverRequest;
@@ -50,7 +52,8 @@ import java.util.Objects;
  *
  * <p>Target settings: {@code baseDn}, {@code userFilter}, {@code loginAttribute}, {@code usernameIs}
  * ({@code dn} or {@code login}), {@code tlsMethod}, {@code trustStore}/{@code sslrootcert},
- * {@code connectTimeoutSeconds} (10), {@code responseTimeoutSeconds} (30), {@code maxPoolSize} (4).
+ * {@code connectTimeoutSeconds} (10), {@code responseTimeoutSeconds} (30), {@code maxPoolSize} (4),
+ * {@code discoverPageSize} (200), {@code discoverSizeLimit} (100000 entries in all).
  */
 public abstract class AbstractDirectoryConnector implements TargetConnector {
     /** How usernames of this target are written. */
@@ -64,6 +67,8 @@ public abstract class AbstractDirectoryConnector implements TargetConnector {
     protected final String loginAttribute;
     protected final Filter userFilter;
     protected final UsernameForm usernameForm;
+    private final int discoverPageSize;
+    private final int discoverSizeLimit;
     private final byte[] identityKey = new byte[32];
     private final Object poolLock = new Object();
     private LDAPConnectionPool adminPool;
@@ -97,6 +102,8 @@ public abstract class AbstractDirectoryConnector implements TargetConnector {
         if (usernameForm == UsernameForm.LOGIN && baseDn == null) {
             throw new IllegalArgumentException("target " + target.id() + ": usernameIs login needs setting baseDn");
         }
+        this.discoverPageSize = intSetting("discoverPageSize", 200, 1);
+        this.discoverSizeLimit = intSetting("discoverSizeLimit", 100_000, 1);
         RANDOM.nextBytes(identityKey);
     }
 
@@ -228,11 +235,56 @@ public abstract class AbstractDirectoryConnector implements TargetConnector {
                     + LdapFailures.describe(e, secrets));
         }
         Filter filter = Filter.createANDFilter(userFilter, LdapNames.selection(loginAttribute, request.filter()));
-        SearchRequest search = new SearchRequest(baseDn.toString(), SearchScope.SUB, filter, loginAttribute);
-        search.setSizeLimit(intSetting("discoverSizeLimit", 0, 0));
+        LDAPConnection connection;
         try {
-            SearchResult result = pool.search(search);
-            List<String> names = new ArrayList<>();
+            connection = pool.getConnection();
+        } catch (LDAPException e) {
+            throw new LdapConnectorException("discover on target " + target.id() + " failed: "
+                    + LdapFailures.describe(e, secrets));
+        }
+        boolean healthy = true;
+        try {
+            List<String> names = pagedSearch(connection, filter, discoverPageSize, discoverSizeLimit);
+            names.sort(String::compareTo);
+            return new DiscoverResult(names);
+        } catch (LDAPException e) {
+            healthy = e.getResultCode().isConnectionUsable();
+            String reason = e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED
+                    ? "the server's size limit cut the result short (it refused to page further); narrow the filter"
+                    : LdapFailures.describe(e, secrets);
+            throw new LdapConnectorException("discover on target " + target.id() + " failed: " + reason);
+        } finally {
+            if (healthy) {
+                pool.releaseConnection(connection);
+            } else {
+                pool.releaseDefunctConnection(connection);
+            }
+        }
+    }
+
+    /**
+     * Reads every match page by page with the Simple Paged Results control (RFC 2696), so that a server's
+     * per-search size limit (slapd 500, AD MaxPageSize 1000) does not cut discovery short; all pages on one
+     * connection, as the cookie belongs to it. More than {@code cap} entries is an error naming the setting.
+     */
+    private List<String> pagedSearch(LDAPConnection connection, Filter filter, int pageSize, int cap)
+            throws LDAPException {
+        List<String> names = new ArrayList<>();
+        ASN1OctetString cookie = null;
+        while (true) {
+            SearchRequest search = new SearchRequest(baseDn.toString(), SearchScope.SUB, filter, loginAttribute);
+            // not critical: a server without paging answers in one piece (or with its size limit, an error)
+            search.setControls(new SimplePagedResultsControl(pageSize, cookie, false));
+            SearchResult result = connection.search(search);
+            SimplePagedResultsControl page = SimplePagedResultsControl.get(result);
+            boolean more = page != null && page.moreResultsToReturn();
+            if (names.size() + result.getEntryCount() > cap) {
+                if (more) {
+                    abandon(connection, filter, page.getCookie());
+                }
+                throw new LdapConnectorException("discover on target " + target.id() + " matched more than "
+                        + cap + " entries (setting discoverSizeLimit); narrow the filter or raise the limit");
+            }
             for (SearchResultEntry entry : result.getSearchEntries()) {
                 if (usernameForm == UsernameForm.DN) {
                     names.add(entry.getParsedDN().toMinimallyEncodedString()); // one spelling whatever the server's escaping
@@ -243,12 +295,18 @@ public abstract class AbstractDirectoryConnector implements TargetConnector {
                     }
                 }
             }
-            names.sort(String::compareTo);
-            return new DiscoverResult(names);
-        } catch (LDAPException e) {
-            throw new LdapConnectorException("discover on target " + target.id() + " failed: "
-                    + LdapFailures.describe(e, secrets));
+            if (!more) {
+                return names;
+            }
+            cookie = page.getCookie();
         }
+    }
+
+    /** Ends a paged search early (RFC 2696: a page size of 0 with the cookie), so the server drops its state. */
+    private void abandon(LDAPConnection connection, Filter filter, ASN1OctetString cookie) throws LDAPException {
+        SearchRequest stop = new SearchRequest(baseDn.toString(), SearchScope.SUB, filter, SearchRequest.NO_ATTRIBUTES);
+        stop.setControls(new SimplePagedResultsControl(0, cookie, false));
+        connection.search(stop);
     }
 
     private ChangeResult changeViaAdmin(Login admin, String username, Secret newSecret, Secret current) {

@@ -23,7 +23,11 @@ import java.util.Locale;
  *   <li>self change (setting {@code selfChangeMethod}): {@code passwordModify} (default; RFC 3062 extended
  *       operation with the old and the new password, the server hashes it and applies its policy) or
  *       {@code modify} (one modify: delete the old {@code userPassword} value, add the new one);</li>
- *   <li>admin reset and reconcile: replace {@code userPassword}, bound as the admin DN;</li>
+ *   <li>admin reset and reconcile (setting {@code adminResetMethod}), bound as the admin DN:
+ *       {@code passwordModify} (default; RFC 3062 extended operation naming the entry, the server hashes the
+ *       new password per its own scheme, so it is never stored in clear even where a plain modify would be
+ *       kept as sent) or {@code replace} (replace {@code userPassword}; only for servers without RFC 3062,
+ *       and then the server's policy alone decides whether the value is hashed);</li>
  *   <li>usernames ({@code usernameIs}): {@code dn} (default: the entry's DN, which must lie under
  *       {@code baseDn} when that is set) or {@code login} (a value of {@code loginAttribute}, default
  *       {@code uid}; the entry is {@code loginAttribute=value,baseDn} with the value escaped per RFC 4514).</li>
@@ -34,6 +38,7 @@ public final class LdapConnector extends AbstractDirectoryConnector {
     static final String DEFAULT_FILTER = "(objectClass=*)";
 
     private final boolean passwordModify;
+    private final boolean adminPasswordModify;
 
     public LdapConnector(Target target) {
         super(target, "uid", DEFAULT_FILTER, UsernameForm.DN);
@@ -43,6 +48,13 @@ public final class LdapConnector extends AbstractDirectoryConnector {
             case "modify" -> false;
             default -> throw new IllegalArgumentException("target " + target.id()
                     + ": setting selfChangeMethod must be passwordModify or modify");
+        };
+        String reset = target.setting("adminResetMethod", "passwordModify").trim().toLowerCase(Locale.ROOT);
+        this.adminPasswordModify = switch (reset) {
+            case "passwordmodify" -> true;
+            case "replace" -> false;
+            default -> throw new IllegalArgumentException("target " + target.id()
+                    + ": setting adminResetMethod must be passwordModify or replace");
         };
     }
 
@@ -71,7 +83,12 @@ public final class LdapConnector extends AbstractDirectoryConnector {
     protected void adminSet(LDAPConnection connection, DN dn, Secret newSecret) throws LDAPException {
         byte[] value = newSecret.utf8();
         try {
-            connection.modify(new ModifyRequest(dn, new Modification(ModificationType.REPLACE, "userPassword", value)));
+            if (adminPasswordModify) {
+                // no old password: an administrative reset of the named entry, hashed by the server
+                passwordModify(connection, new PasswordModifyExtendedRequest(dn.toString(), null, value));
+            } else {
+                connection.modify(new ModifyRequest(dn, new Modification(ModificationType.REPLACE, "userPassword", value)));
+            }
         } finally {
             Arrays.fill(value, (byte) 0);
         }
@@ -83,11 +100,7 @@ public final class LdapConnector extends AbstractDirectoryConnector {
         byte[] value = newSecret.utf8();
         try {
             if (passwordModify) {
-                ExtendedResult result = connection.processExtendedOperation(
-                        new PasswordModifyExtendedRequest((String) null, old, value)); // null: the bound account itself
-                if (result.getResultCode() != ResultCode.SUCCESS) {
-                    throw new LDAPException(result);
-                }
+                passwordModify(connection, new PasswordModifyExtendedRequest((String) null, old, value)); // null: the bound account itself
             } else {
                 connection.modify(new ModifyRequest(dn,
                         new Modification(ModificationType.DELETE, "userPassword", old),
@@ -96,6 +109,14 @@ public final class LdapConnector extends AbstractDirectoryConnector {
         } finally {
             Arrays.fill(old, (byte) 0);
             Arrays.fill(value, (byte) 0);
+        }
+    }
+
+    private static void passwordModify(LDAPConnection connection, PasswordModifyExtendedRequest request)
+            throws LDAPException {
+        ExtendedResult result = connection.processExtendedOperation(request);
+        if (result.getResultCode() != ResultCode.SUCCESS) {
+            throw new LDAPException(result);
         }
     }
 }
