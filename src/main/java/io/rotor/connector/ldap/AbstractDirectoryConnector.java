@@ -398,7 +398,10 @@ public abstract class AbstractDirectoryConnector implements TargetConnector {
             String name = adminBindName(admin.username());
             LDAPConnection first = connect();
             try {
-                bind(first, name, admin.secret());
+                // not bind(): the pool keeps this bind request to bind the connections it opens later (after a
+                // server restart, an idle timeout, the connection age), so its password bytes must stay intact
+                // for the pool's life; closeAdminPool() drops the pool and with it the request
+                first.bind(new SimpleBindRequest(name, admin.secret().utf8()));
             } catch (LDAPException e) {
                 first.close();
                 throw e;

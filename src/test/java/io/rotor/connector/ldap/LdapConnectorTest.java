@@ -49,7 +49,7 @@ class LdapConnectorTest {
         InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig(BASE);
         config.setSchema(null);
         config.addAdditionalBindCredentials(ADMIN, ADMIN_PW);
-        config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap", InetAddress.getLoopbackAddress(), 0, null));
+        config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap", InetAddress.getLoopbackAddress(), freePort(), null));
         server = new InMemoryDirectoryServer(config);
         server.add("dn: " + BASE, "objectClass: domain", "dc: rotor");
         server.add("dn: " + PEOPLE, "objectClass: organizationalUnit", "ou: people");
@@ -63,6 +63,13 @@ class LdapConnectorTest {
     @AfterEach
     void stop() {
         server.shutDown(true);
+    }
+
+    /** A fixed port, so that a test can restart the server where the connector expects it. */
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
     }
 
     private void person(String uid, String password) throws Exception {
@@ -149,6 +156,21 @@ class LdapConnectorTest {
             assertThat(c.reconcile(new ReconcileRequest(t, dn, s("bob-Reconciled-3"), admin()))).isEqualTo(ChangeResult.changed());
             assertThat(binds(dn, "bob-Reconciled-3")).isTrue();
             assertThat(binds(dn, "bob-Admin-set-2")).isFalse();
+        }
+    }
+
+    @Test
+    void adminPoolReconnectsAfterTheServerDroppedItsConnection() throws Exception {
+        Target t = target(Map.of());
+        try (LdapConnector c = new LdapConnector(t)) {
+            String dn = "uid=bob," + PEOPLE;
+            assertThat(c.change(new ChangeRequest(t, dn, null, s("bob-Admin-set-2"), admin()))).isEqualTo(ChangeResult.changed());
+            server.shutDown(true); // a server restart: the pooled connection is gone
+            server.startListening();
+            // the pool replaces the dropped connection by binding again with the admin's bind request: the
+            // password it re-binds with must still be there
+            assertThat(c.change(new ChangeRequest(t, dn, null, s("bob-Admin-set-3"), admin()))).isEqualTo(ChangeResult.changed());
+            assertThat(binds(dn, "bob-Admin-set-3")).isTrue();
         }
     }
 
