@@ -69,7 +69,7 @@ public final class RotorRuntime implements AutoCloseable {
         this.metrics = metrics;
         this.rotation = new RotationService(vault, connectors, new PasswordGenerator(), metrics,
                 Duration.ofSeconds(settings.getInt("rotor.rotation.lock-lifetime-seconds", 300)),
-                settings.getInt("rotor.rotation.max-attempts", 3));
+                settings.getInt("rotor.rotation.max-attempts", 3), automaticWorkGate(settings, vault));
         this.recovery = new RecoveryService(vault.accounts(), rotation);
         this.auth = new AuthStore(vault.tokens());
         this.changers = new io.rotor.connector.ssh.ChangerCatalog(vault.changers());
@@ -77,6 +77,15 @@ public final class RotorRuntime implements AutoCloseable {
         this.reports = new JobReportWriter(jobs, settings.dataDir());
         this.workflowJobs = new WorkflowJobs(jobs, reports);
         this.rotationDue = new RotationDue(vault.accounts(), vault.policies(), scheduleZone(settings), defaultSchedule(settings),
+                java.time.Clock.systemUTC());
+    }
+
+    /** The no-lockout rules (docs/architecture.md, "Automatic work") with their rotor.protocol.* settings. */
+    private static io.rotor.workflow.AutomaticWorkGate automaticWorkGate(RotorSettings settings, Vault vault) {
+        return new io.rotor.workflow.AutomaticWorkGate(vault.accounts(), vault.targets(),
+                settings.getInt("rotor.protocol.disable-after", io.rotor.workflow.AutomaticWorkGate.DEFAULT_DISABLE_AFTER),
+                Duration.ofMinutes(settings.getInt("rotor.protocol.failure-window-minutes", 1440)),
+                Duration.ofMinutes(settings.getInt("rotor.protocol.admin-login-pause-minutes", 60)),
                 java.time.Clock.systemUTC());
     }
 
