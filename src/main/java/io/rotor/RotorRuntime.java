@@ -227,7 +227,19 @@ public final class RotorRuntime implements AutoCloseable {
                         new BatchPlanner(vault.jobs()), vault.accounts(), vault.attributes())),
                 Map.entry("singleUserOffboard", new SingleUserOffboard(workflowJobs, vault.groups(), vault.attributes(),
                         vault.access())),
-                Map.entry("apiJobs", new JobApi(vault.targets(), vault.users(), vault.templates(), jobs, reports)));
+                Map.entry("apiJobs", new JobApi(vault.targets(), vault.users(), vault.templates(), jobs, reports)),
+                Map.entry("apiAutomaticWork", new io.rotor.api.AutomaticWorkApi(drift(vaultSync), vault.accounts(), vault.targets())));
+    }
+
+    /** The drift report and its repair (docs/architecture.md, "Automatic work"). */
+    public io.rotor.workflow.DriftService drift(VaultSync vaultSync) {
+        return new io.rotor.workflow.DriftService(vault.accounts(), vault.targets(), vault.credentials(), vaultSync,
+                vault.audit(), java.time.Clock.systemUTC());
+    }
+
+    /** The drift report over this runtime's vault, for the command line. */
+    public io.rotor.workflow.DriftService drift() {
+        return drift(new VaultSync(vault.credentials(), vault.attributes(), rotation));
     }
 
     public RotorSettings settings() {

@@ -308,6 +308,33 @@ public final class AccountRepository {
         });
     }
 
+    /**
+     * A vault account that mirrors a backing account: one of its attributes holds the id of an account on a real
+     * target (the link attribute of a mass password reset or a template).
+     */
+    public record VaultLink(String vaultAccountId, String vaultTargetId, String linkAttribute, String backingAccountId,
+                            String backingTargetId) {
+    }
+
+    /** Every vault link whose backing account is on {@code backingTargetId} (all real targets when null). */
+    public List<VaultLink> vaultLinks(String backingTargetId) {
+        return work.read(h -> {
+            var query = h.createQuery("SELECT v.id, v.target_id, x.attr_name, b.id, b.target_id FROM accounts v"
+                    + " JOIN targets vt ON vt.id = v.target_id AND vt.type = :vaultType"
+                    + " JOIN account_attributes x ON x.account_id = v.id"
+                    + " JOIN accounts b ON b.id = x.attr_value AND b.id <> v.id"
+                    + " JOIN targets bt ON bt.id = b.target_id AND bt.type NOT IN (:vaultType, :userType)"
+                    + (backingTargetId == null ? "" : " WHERE b.target_id = :backingTarget")
+                    + " ORDER BY b.id, v.id, x.attr_name")
+                    .bind("vaultType", VaultModel.VAULT_TARGET_TYPE).bind("userType", VaultModel.USER_TARGET_TYPE);
+            if (backingTargetId != null) {
+                query.bind("backingTarget", backingTargetId);
+            }
+            return query.map((r, ctx) -> new VaultLink(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+                    r.getString(5))).list();
+        });
+    }
+
     private static AutomaticState state(ResultSet r) throws SQLException {
         Timestamp first = r.getTimestamp(5);
         Timestamp next = r.getTimestamp(8);
