@@ -16,7 +16,6 @@ import io.rotor.vault.VaultException;
 import io.rotor.vault.VaultModel;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -51,7 +50,8 @@ public class DriftService {
         }
     }
 
-    public record DriftReport(Instant generatedAt, List<TargetDrift> targets) {
+    /** @param generatedAt ISO-8601, when the report was computed */
+    public record DriftReport(String generatedAt, List<TargetDrift> targets) {
         public long driftCount() {
             return targets.stream().mapToLong(t -> t.accountDrift().size() + t.linkDrift().size()).sum();
         }
@@ -97,7 +97,7 @@ public class DriftService {
                     .map(this::linkProblem).flatMap(Optional::stream).toList();
             result.add(new TargetDrift(target.id(), byId.size(), accountDrift, linkDrift));
         }
-        return new DriftReport(clock.instant(), result);
+        return new DriftReport(clock.instant().toString(), result);
     }
 
     /**
