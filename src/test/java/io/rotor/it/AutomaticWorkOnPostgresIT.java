@@ -25,7 +25,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Migration V7 (disable after N failures) and the automatic-work queries on a PostgreSQL vault: the run of failures,
+ * Migration V8 (disable after N failures) and the automatic-work queries on a PostgreSQL vault: the run of failures,
  * DISABLED with its reason, enable, the heartbeat list and the vault links behave as on H2.
  */
 class AutomaticWorkOnPostgresIT {
