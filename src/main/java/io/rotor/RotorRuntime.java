@@ -70,7 +70,7 @@ public final class RotorRuntime implements AutoCloseable {
         this.metrics = metrics;
         this.rotation = new RotationService(vault, connectors, new PasswordGenerator(), metrics,
                 Duration.ofSeconds(settings.getInt("rotor.rotation.lock-lifetime-seconds", 300)),
-                settings.getInt("rotor.rotation.max-attempts", 3));
+                settings.getInt("rotor.rotation.max-attempts", 3), automaticWorkGate(settings, vault));
         this.recovery = new RecoveryService(vault.accounts(), rotation);
         this.auth = new AuthStore(vault.tokens());
         this.changers = new io.rotor.connector.ssh.ChangerCatalog(vault.changers());
@@ -80,6 +80,15 @@ public final class RotorRuntime implements AutoCloseable {
         this.targetMonitor = io.rotor.health.TargetMonitor.fromSettings(settings.asProperties(), () -> vault.targets()
                 .listTargets().stream().filter(t -> !VaultModel.isVaultView(t.type())).toList());
         this.rotationDue = new RotationDue(vault.accounts(), vault.policies(), scheduleZone(settings), defaultSchedule(settings),
+                java.time.Clock.systemUTC());
+    }
+
+    /** The no-lockout rules (docs/architecture.md, "Automatic work") with their rotor.protocol.* settings. */
+    private static io.rotor.workflow.AutomaticWorkGate automaticWorkGate(RotorSettings settings, Vault vault) {
+        return new io.rotor.workflow.AutomaticWorkGate(vault.accounts(), vault.targets(),
+                settings.getInt("rotor.protocol.disable-after", io.rotor.workflow.AutomaticWorkGate.DEFAULT_DISABLE_AFTER),
+                Duration.ofMinutes(settings.getInt("rotor.protocol.failure-window-minutes", 1440)),
+                Duration.ofMinutes(settings.getInt("rotor.protocol.admin-login-pause-minutes", 60)),
                 java.time.Clock.systemUTC());
     }
 
@@ -227,7 +236,19 @@ public final class RotorRuntime implements AutoCloseable {
                         new BatchPlanner(vault.jobs()), vault.accounts(), vault.attributes())),
                 Map.entry("singleUserOffboard", new SingleUserOffboard(workflowJobs, vault.groups(), vault.attributes(),
                         vault.access())),
-                Map.entry("apiJobs", new JobApi(vault.targets(), vault.users(), vault.templates(), jobs, reports)));
+                Map.entry("apiJobs", new JobApi(vault.targets(), vault.users(), vault.templates(), jobs, reports)),
+                Map.entry("apiAutomaticWork", new io.rotor.api.AutomaticWorkApi(drift(vaultSync), vault.accounts(), vault.targets())));
+    }
+
+    /** The drift report and its repair (docs/architecture.md, "Automatic work"). */
+    public io.rotor.workflow.DriftService drift(VaultSync vaultSync) {
+        return new io.rotor.workflow.DriftService(vault.accounts(), vault.targets(), vault.credentials(), vaultSync,
+                vault.audit(), java.time.Clock.systemUTC());
+    }
+
+    /** The drift report over this runtime's vault, for the command line. */
+    public io.rotor.workflow.DriftService drift() {
+        return drift(new VaultSync(vault.credentials(), vault.attributes(), rotation));
     }
 
     public RotorSettings settings() {

@@ -103,6 +103,27 @@ public class ApiRoutes extends RouteBuilder {
                     ApiReplies.noContent(e);
                 });
 
+        // ---- no lockouts (docs/architecture.md, "Automatic work"): drift report and re-enabling
+        Supplier<AutomaticWorkApi> automaticBean = bean("apiAutomaticWork", AutomaticWorkApi.class);
+        rest("/drift").description("Accounts and linked vault accounts that drifted from their target or backing account")
+                .get().id("rest-drift").description("The drift report per target (admin, auditor); ?target=ID for one")
+                .to("direct:api-drift")
+                .post("/repair").id("rest-drift-repair")
+                .description("Re-synchronise the differing linked vault accounts from their backing account (admin)")
+                .to("direct:api-drift-repair");
+        from("direct:api-drift").routeId("api-drift")
+                .process(guard(auth, Permission.READ_AUDIT))
+                .process(e -> ApiReplies.json(e, 200, automaticBean.get().report(e)));
+        from("direct:api-drift-repair").routeId("api-drift-repair")
+                .process(guard(auth, Permission.WRITE_INVENTORY))
+                .process(e -> ApiReplies.json(e, 200, automaticBean.get().repair(e)));
+        rest("/accounts").post("/{id}/enable").id("rest-enable-account")
+                .description("Re-enable an account DISABLED for automatic work (admin); audited")
+                .outType(Views.OperationView.class).to("direct:api-enable-account");
+        from("direct:api-enable-account").routeId("api-enable-account")
+                .process(guard(auth, Permission.WRITE_INVENTORY))
+                .process(e -> ApiReplies.json(e, 200, automaticBean.get().enable(e)));
+
         // ---- operations on one account: hand-offs to the workflows' direct: entry points
         rest("/accounts").description("Operations on one account; the answer is the operation's result")
                 .post("/{id}/rotate").id("rest-rotate-account").description("Rotate to a generated credential")

@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "accounts", description = "List accounts with their status (never their secrets).")
+@Command(name = "accounts", description = "List accounts with their status (never their secrets).",
+        subcommands = AccountsCommand.Enable.class)
 public class AccountsCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -33,6 +34,38 @@ public class AccountsCommand implements Callable<Integer> {
             spec.commandLine().getOut().print(table(accounts));
             spec.commandLine().getOut().flush();
             return ExitCodes.SUCCESS;
+        }
+    }
+
+    /** {@code rotor accounts enable <id>}: ends DISABLED (automatic work may touch the account again); audited. */
+    @Command(name = "enable", description = "Re-enable an account DISABLED for automatic work (after too many failed operations).")
+    static class Enable implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @picocli.CommandLine.Parameters(paramLabel = "ACCOUNT", description = "The account id.")
+        String accountId;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (RotorRuntime runtime = RotorRuntime.open(common.settings(Map.of()), System.getenv())) {
+                var accounts = runtime.vault().accounts();
+                Account account = accounts.findAccount(accountId)
+                        .orElseThrow(() -> new IllegalArgumentException("unknown account id '" + accountId + "'"));
+                String actor = "cli:" + System.getProperty("user.name", "unknown");
+                boolean enabled = accounts.enable(accountId, io.rotor.vault.AuditRecord.of(actor, "ENABLE", accountId,
+                        account.targetId(), null, "SUCCEEDED", "re-enabled for automatic work from the command line"));
+                if (!enabled) {
+                    spec.commandLine().getErr().println("rotor: account '" + accountId + "' is not DISABLED; nothing to enable");
+                    return ExitCodes.FAILURE;
+                }
+                spec.commandLine().getOut().println(accountId + ": enabled for automatic work (status "
+                        + accounts.findAccount(accountId).orElseThrow().status() + " until a verify passes)");
+                return ExitCodes.SUCCESS;
+            }
         }
     }
 

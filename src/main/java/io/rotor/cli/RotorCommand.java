@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
         description = "Credential-rotation engine on Apache Camel.",
         subcommands = {ServeCommand.class, InventoryCommand.class, RotateCommand.class, SetCommand.class, AccountsCommand.class,
                 RecoverCommand.class, VaultCommand.class, TokenCommand.class, ServiceAccountCommand.class,
-                ChangerCommand.class, AuditCommand.class, MassOnboardCommand.class, MassPasswordResetCommand.class, SingleUserOffboardCommand.class})
+                ChangerCommand.class, AuditCommand.class, DriftCommand.class, MassOnboardCommand.class, MassPasswordResetCommand.class, SingleUserOffboardCommand.class})
 public class RotorCommand implements Runnable {
 
     @Command(name = "verify", description = "Log in with the vault's CURRENT credential and record IN_SYNC or OUT_OF_SYNC.")

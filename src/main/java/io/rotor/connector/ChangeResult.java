@@ -9,10 +9,17 @@ package io.rotor.connector;
  *   <li>{@code UNKNOWN}: the change may or may not have been applied (timeout, connection lost after the
  *       statement was sent). The protocol hands the account to recovery, never calls it failed.</li>
  * </ul>
+ * {@code loginRefused} marks a REJECTED whose cause is that the login the change runs in (the admin account, or
+ * the account's own CURRENT) was refused: no candidate was offered, so a fresh candidate would only repeat the
+ * failed login and bring the target's lockout closer (docs/architecture.md, "Automatic work").
  * {@code detail} is human-readable and never holds a secret.
  */
-public record ChangeResult(Outcome outcome, String detail) {
+public record ChangeResult(Outcome outcome, String detail, boolean loginRefused) {
     public enum Outcome { CHANGED, REJECTED, UNKNOWN }
+
+    public ChangeResult(Outcome outcome, String detail) {
+        this(outcome, detail, false);
+    }
 
     public static ChangeResult changed() {
         return new ChangeResult(Outcome.CHANGED, "changed");
@@ -20,6 +27,11 @@ public record ChangeResult(Outcome outcome, String detail) {
 
     public static ChangeResult rejected(String detail) {
         return new ChangeResult(Outcome.REJECTED, detail);
+    }
+
+    /** REJECTED because the login the change needed was refused; nothing was sent. */
+    public static ChangeResult loginRefused(String detail) {
+        return new ChangeResult(Outcome.REJECTED, detail, true);
     }
 
     public static ChangeResult unknown(String detail) {

@@ -41,7 +41,7 @@ final class GuardedConnector implements TargetConnector {
         Secret[] secrets = secretsOf(request.current(), request.newSecret(), request.admin(), request.elevation());
         try {
             ChangeResult result = delegate.change(request);
-            return new ChangeResult(result.outcome(), Redactor.redact(result.detail(), secrets));
+            return new ChangeResult(result.outcome(), Redactor.redact(result.detail(), secrets), result.loginRefused());
         } catch (RuntimeException e) {
             String detail = Redactor.redact(describe(e), secrets);
             LOG.warn("target {}: change failed unexpectedly, outcome unknown: {}", request.target().id(), detail);
@@ -54,7 +54,7 @@ final class GuardedConnector implements TargetConnector {
         Secret[] secrets = secretsOf(null, request.newSecret(), request.admin(), request.elevation());
         try {
             ChangeResult result = delegate.reconcile(request);
-            return new ChangeResult(result.outcome(), Redactor.redact(result.detail(), secrets));
+            return new ChangeResult(result.outcome(), Redactor.redact(result.detail(), secrets), result.loginRefused());
         } catch (RuntimeException e) {
             String detail = Redactor.redact(describe(e), secrets);
             LOG.warn("target {}: reconcile failed unexpectedly, outcome unknown: {}", request.target().id(), detail);

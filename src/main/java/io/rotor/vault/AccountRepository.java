@@ -132,10 +132,15 @@ public final class AccountRepository {
                 .toList();
     }
 
-    /** Ids of every account on a real target (not the vault's own views), for the heartbeat verify. */
+    /**
+     * Ids of the accounts on a real target (not the vault's own views) that the heartbeat verifies: not those known
+     * not to log in (OUT_OF_SYNC, NEEDS_RECONCILE) nor those DISABLED for automatic work, since a login with a
+     * credential known to fail only counts towards the target's lockout (docs/architecture.md, "Automatic work").
+     */
     public List<String> accountsOnRealTargets() {
         return work.read(h -> h.createQuery("SELECT a.id, t.type FROM accounts a JOIN targets t ON t.id = a.target_id"
-                        + " WHERE a.status <> 'DISABLED' ORDER BY a.id")
+                        + " WHERE a.status NOT IN ('DISABLED', 'OUT_OF_SYNC', 'NEEDS_RECONCILE')"
+                        + " AND a.disabled_reason IS NULL ORDER BY a.id")
                         .map((r, ctx) -> new String[]{r.getString(1), r.getString(2)}).list())
                 .stream().filter(row -> !VaultModel.isVaultView(row[1])).map(row -> row[0]).toList();
     }
@@ -199,6 +204,146 @@ public final class AccountRepository {
                     .execute();
             audit.write(h, record);
         });
+    }
+
+    // ---------------------------------------------------------------- automatic work (disable after N failures)
+
+    /**
+     * What automatic work needs to know about an account besides its status: its run of failed operations, why it
+     * was DISABLED (null when it is not), who holds it (checkout) and when its reconcile back-off ends.
+     */
+    public record AutomaticState(String accountId, String targetId, AccountStatus status, int failedOperations,
+                                 Instant firstFailedAt, String disabledReason, String checkedOutBy,
+                                 Instant nextReconcileAt) {
+        /** DISABLED for automatic work: the status says so, or the reason survives a status a person's operation wrote. */
+        public boolean disabled() {
+            return status == AccountStatus.DISABLED || disabledReason != null;
+        }
+    }
+
+    private static final String STATE_SELECT = "SELECT id, target_id, status, failed_operations, first_failed_at,"
+            + " disabled_reason, checked_out_by, next_reconcile_at FROM accounts";
+
+    public Optional<AutomaticState> automaticState(String accountId) {
+        return work.read(h -> h.createQuery(STATE_SELECT + " WHERE id = :id").bind("id", accountId)
+                .map((r, ctx) -> state(r)).findFirst());
+    }
+
+    /** The automatic-work state of the accounts of one target, or of all with a null id, ordered by id. */
+    public List<AutomaticState> automaticStates(String targetId) {
+        return work.read(h -> targetId == null
+                ? h.createQuery(STATE_SELECT + " ORDER BY id").map((r, ctx) -> state(r)).list()
+                : h.createQuery(STATE_SELECT + " WHERE target_id = :t ORDER BY id").bind("t", targetId)
+                        .map((r, ctx) -> state(r)).list());
+    }
+
+    /**
+     * Counts one finished operation. A success ends the run of failures. A failure extends it, or starts a new run
+     * when the run's first failure is older than {@code window}; when the run reaches {@code disableAfter}, the
+     * account becomes DISABLED with {@code reason} (audited as DISABLE). An account already disabled stays DISABLED
+     * whatever the operation wrote: only {@link #enable} ends it.
+     *
+     * @param failed  true for a failed operation, false for a successful one
+     * @param reason  why, in words, if this failure disables the account (never a secret)
+     * @return the state after counting
+     */
+    public AutomaticState recordOutcome(String accountId, boolean failed, int disableAfter, Duration window,
+                                        String reason, String actor) {
+        return work.inTransaction(h -> {
+            AutomaticState before = h.createQuery(STATE_SELECT + " WHERE id = :id FOR UPDATE").bind("id", accountId)
+                    .map((r, ctx) -> state(r)).findFirst().orElseThrow(() -> new UnknownAccountException(accountId));
+            Instant now = work.now();
+            int count = before.failedOperations();
+            Instant first = before.firstFailedAt();
+            if (!failed) {
+                count = 0;
+                first = null;
+            } else if (count == 0 || first == null || first.plus(window).isBefore(now)) {
+                count = 1;
+                first = now;
+            } else {
+                count++;
+            }
+            boolean disableNow = !before.disabled() && failed && count >= disableAfter;
+            String disabledReason = before.disabledReason();
+            if (disableNow) {
+                disabledReason = limit(count + " consecutive failed operation(s); automatic work stopped until an admin"
+                        + " enables the account (rotor accounts enable " + accountId + "); last: " + reason);
+            }
+            boolean keepDisabled = disableNow || before.disabledReason() != null;
+            h.createUpdate("UPDATE accounts SET failed_operations = :count, first_failed_at = :first,"
+                            + " disabled_reason = :reason" + (keepDisabled ? ", status = 'DISABLED'" : "") + " WHERE id = :id")
+                    .bind("count", count).bind("first", first == null ? null : Timestamp.from(first))
+                    .bind("reason", disabledReason).bind("id", accountId)
+                    .execute();
+            if (disableNow) {
+                audit.write(h, AuditRecord.of(actor, "DISABLE", accountId, before.targetId(), null, "DISABLED", disabledReason));
+            }
+            return new AutomaticState(accountId, before.targetId(), keepDisabled ? AccountStatus.DISABLED : before.status(),
+                    count, first, disabledReason, before.checkedOutBy(), before.nextReconcileAt());
+        });
+    }
+
+    /**
+     * Ends a DISABLED state: automatic work may touch the account again, its run of failures starts from zero, and
+     * its status becomes UNVERIFIED until a verify passes (nobody knows whether CURRENT works now).
+     *
+     * @return false when the account was not disabled (nothing changed, nothing audited)
+     * @throws UnknownAccountException when there is no such account
+     */
+    public boolean enable(String accountId, AuditRecord record) {
+        return work.inTransaction(h -> {
+            AutomaticState state = h.createQuery(STATE_SELECT + " WHERE id = :id FOR UPDATE").bind("id", accountId)
+                    .map((r, ctx) -> state(r)).findFirst().orElseThrow(() -> new UnknownAccountException(accountId));
+            if (!state.disabled()) {
+                return false;
+            }
+            h.createUpdate("UPDATE accounts SET failed_operations = 0, first_failed_at = NULL, disabled_reason = NULL,"
+                            + " status = :status, updated_at = :now WHERE id = :id")
+                    .bind("status", state.status() == AccountStatus.DISABLED ? AccountStatus.UNVERIFIED.name() : state.status().name())
+                    .bind("now", now()).bind("id", accountId)
+                    .execute();
+            audit.write(h, record);
+            return true;
+        });
+    }
+
+    /**
+     * A vault account that mirrors a backing account: one of its attributes holds the id of an account on a real
+     * target (the link attribute of a mass password reset or a template).
+     */
+    public record VaultLink(String vaultAccountId, String vaultTargetId, String linkAttribute, String backingAccountId,
+                            String backingTargetId) {
+    }
+
+    /** Every vault link whose backing account is on {@code backingTargetId} (all real targets when null). */
+    public List<VaultLink> vaultLinks(String backingTargetId) {
+        return work.read(h -> {
+            var query = h.createQuery("SELECT v.id, v.target_id, x.attr_name, b.id, b.target_id FROM accounts v"
+                    + " JOIN targets vt ON vt.id = v.target_id AND vt.type = :vaultType"
+                    + " JOIN account_attributes x ON x.account_id = v.id"
+                    + " JOIN accounts b ON b.id = x.attr_value AND b.id <> v.id"
+                    + " JOIN targets bt ON bt.id = b.target_id AND bt.type NOT IN (:vaultType, :userType)"
+                    + (backingTargetId == null ? "" : " WHERE b.target_id = :backingTarget")
+                    + " ORDER BY b.id, v.id, x.attr_name")
+                    .bind("vaultType", VaultModel.VAULT_TARGET_TYPE).bind("userType", VaultModel.USER_TARGET_TYPE);
+            if (backingTargetId != null) {
+                query.bind("backingTarget", backingTargetId);
+            }
+            return query.map((r, ctx) -> new VaultLink(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+                    r.getString(5))).list();
+        });
+    }
+
+    private static AutomaticState state(ResultSet r) throws SQLException {
+        Timestamp first = r.getTimestamp(5);
+        Timestamp next = r.getTimestamp(8);
+        return new AutomaticState(r.getString(1), r.getString(2), AccountStatus.valueOf(r.getString(3)), r.getInt(4),
+                first == null ? null : first.toInstant(), r.getString(6), r.getString(7), next == null ? null : next.toInstant());
+    }
+
+    private static String limit(String text) {
+        return text.length() <= 1000 ? text : text.substring(0, 997) + "...";
     }
 
     // ---------------------------------------------------------------- checkout / checkin

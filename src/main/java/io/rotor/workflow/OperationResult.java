@@ -28,7 +28,19 @@ public record OperationResult(String accountId, String operation, Outcome outcom
         BUSY(false),
         /** A verify found the stored CURRENT rejected. */
         OUT_OF_SYNC(false),
-        FAILED(false);
+        FAILED(false),
+        /**
+         * The target refused the admin account's login: no candidate was offered and none is retried; automatic work
+         * stops using that admin on the target for a while (docs/architecture.md, "Automatic work").
+         */
+        ADMIN_LOGIN_FAILED(false),
+        /** Someone else holds the account (checkout); nothing was done. It rotates at checkin. */
+        SKIPPED_CHECKED_OUT(false),
+        /**
+         * Automatic work left the account alone, with the reason in the detail: DISABLED, known not to log in
+         * (OUT_OF_SYNC), or waiting for its reconcile back-off. Nothing was sent to the target.
+         */
+        SKIPPED(false);
 
         private final boolean success;
 

@@ -57,9 +57,18 @@ public class RotationService {
     private final int maxAttempts;
     /** Tokens of locks already given back by the operation's last commit, so {@link #withLock} skips its unlock. */
     private final java.util.Set<String> released = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Checkout, DISABLED, back-off and lockout rules around every public operation (docs/architecture.md, "Automatic work"). */
+    private final AutomaticWorkGate gate;
 
     public RotationService(Vault vault, ConnectorRegistry connectors, PasswordGenerator generator,
                            RotorMetrics metrics, Duration lockLifetime, int maxAttempts) {
+        this(vault, connectors, generator, metrics, lockLifetime, maxAttempts,
+                AutomaticWorkGate.defaults(vault.accounts(), vault.targets()));
+    }
+
+    public RotationService(Vault vault, ConnectorRegistry connectors, PasswordGenerator generator,
+                           RotorMetrics metrics, Duration lockLifetime, int maxAttempts, AutomaticWorkGate gate) {
+        this.gate = gate;
         this.credentials = vault.credentials();
         this.accounts = vault.accounts();
         this.targets = vault.targets();
@@ -87,7 +96,7 @@ public class RotationService {
 
     /** Rotates the account's credential to a freshly generated one (protocol steps 1–6). */
     public OperationResult rotate(String accountId, String actor) {
-        return record("rotate", withLock(accountId, "rotate", actor, (account, lock) -> {
+        return record("rotate", gate.run(accountId, "rotate", actor, () -> withLock(accountId, "rotate", actor, (account, lock) -> {
             Target target = target(account);
             PasswordPolicy policy = policyFor(account, target);
             OperationResult last = null;
@@ -101,7 +110,7 @@ public class RotationService {
                 }
             }
             return last;
-        }));
+        })));
     }
 
     // ---------------------------------------------------------------- set
@@ -115,7 +124,8 @@ public class RotationService {
         if (value != null) {
             SecretRules.check(value);
         }
-        return record(vaultOnly ? "set-vault-only" : "set", withLock(accountId, vaultOnly ? "set-vault-only" : "set", actor, (account, lock) -> {
+        String operation = vaultOnly ? "set-vault-only" : "set";
+        return record(operation, gate.run(accountId, operation, actor, () -> withLock(accountId, operation, actor, (account, lock) -> {
             Target target = target(account);
             Secret chosen = value != null ? value : newCandidate(account, target, policyFor(account, target));
             try {
@@ -133,14 +143,14 @@ public class RotationService {
                     chosen.close();
                 }
             }
-        }));
+        })));
     }
 
     // ---------------------------------------------------------------- verify
 
     /** Heartbeat: a fresh login with CURRENT sets IN_SYNC or OUT_OF_SYNC; an unreachable target changes nothing. */
     public OperationResult verify(String accountId, String actor) {
-        return record("verify", withLock(accountId, "verify", actor, (account, lock) -> {
+        return record("verify", gate.run(accountId, "verify", actor, () -> withLock(accountId, "verify", actor, (account, lock) -> {
             Target target = target(account);
             Optional<StoredCredential> current = credentials.read(account.id(), Slot.CURRENT);
             if (current.isEmpty()) {
@@ -162,34 +172,35 @@ public class RotationService {
                     case UNREACHABLE -> result(account, "verify", Outcome.UNREACHABLE, account.status(), verdict.detail());
                 };
             }
-        }));
+        })));
     }
 
     // ---------------------------------------------------------------- reconcile
 
     /** The target's admin account sets a fresh credential that Rotor then verifies and commits. */
     public OperationResult reconcile(String accountId, String actor) {
-        return record("reconcile", withLock(accountId, "reconcile", actor, (account, lock) -> reconcileLocked(account, lock, actor)));
+        return record("reconcile", gate.run(accountId, "reconcile", actor, () ->
+                withLock(accountId, "reconcile", actor, (account, lock) -> reconcileLocked(account, lock, actor))));
     }
 
     // ---------------------------------------------------------------- recovery
 
     /** Settles a PENDING version left by a crash or an unknown outcome (see {@link #recoverLocked}). */
     public OperationResult recover(String accountId, String actor) {
-        return record("recover", withLock(accountId, "recover", actor, (account, lock) ->
+        return record("recover", gate.run(accountId, "recover", actor, () -> withLock(accountId, "recover", actor, (account, lock) ->
                 credentials.has(account.id(), Slot.PENDING)
                         ? recoverLocked(account, target(account), lock, actor)
-                        : result(account, "recover", Outcome.SUCCEEDED, account.status(), "nothing pending")));
+                        : result(account, "recover", Outcome.SUCCEEDED, account.status(), "nothing pending"))));
     }
 
     /** Retries an account in NEEDS_RECONCILE through the admin account (called on a back-off schedule). */
     public OperationResult retryReconcile(String accountId, String actor) {
-        return record("reconcile", withLock(accountId, "reconcile", actor, (account, lock) -> {
+        return record("reconcile", gate.run(accountId, "retry-reconcile", actor, () -> withLock(accountId, "reconcile", actor, (account, lock) -> {
             if (account.status() != AccountStatus.NEEDS_RECONCILE) {
                 return result(account, "reconcile", Outcome.SUCCEEDED, account.status(), "no longer needs reconcile");
             }
             return reconcileLocked(account, lock, actor);
-        }));
+        })));
     }
 
     // ---------------------------------------------------------------- protocol core
@@ -219,6 +230,15 @@ public class RotationService {
             CrashPoints.reached(Step.TARGET_CHANGED);
             switch (change.outcome()) {
                 case REJECTED -> {
+                    if (change.loginRefused()) {
+                        // no candidate was offered: a fresh one would only repeat the refused login (no lockouts)
+                        AccountStatus status = admin == null ? AccountStatus.OUT_OF_SYNC : previousStatus(account);
+                        credentials.abandonPending(lock, status, audit(actor, "CHANGE", account, rotationId,
+                                admin == null ? "LOGIN_REFUSED" : "ADMIN_LOGIN_FAILED", change.detail()));
+                        return result(account, operation, admin == null ? Outcome.OUT_OF_SYNC : Outcome.ADMIN_LOGIN_FAILED,
+                                status, (admin == null ? "the target refused the login with CURRENT; nothing was offered: "
+                                        : "the target refused the admin login; nothing was offered: ") + change.detail());
+                    }
                     // the target refused it, so the candidate is certainly not live: dropping it loses nothing
                     credentials.abandonPending(lock, previousStatus(account), audit(actor, "CHANGE", account, rotationId,
                             "REJECTED", change.detail()));
@@ -357,8 +377,8 @@ public class RotationService {
             }
             // PENDING is kept: the admin change may have taken even if we could not confirm it
             accounts.markNeedsReconcile(lock, audit(actor, "RECONCILE", account, rotationId, "NEEDS_RECONCILE", change.detail()));
-            return result(account, "reconcile", Outcome.NEEDS_RECONCILE, AccountStatus.NEEDS_RECONCILE,
-                    "the admin reset did not succeed: " + change.detail());
+            return result(account, "reconcile", change.loginRefused() ? Outcome.ADMIN_LOGIN_FAILED : Outcome.NEEDS_RECONCILE,
+                    AccountStatus.NEEDS_RECONCILE, "the admin reset did not succeed: " + change.detail());
         } finally {
             candidate.close();
         }

@@ -38,6 +38,8 @@ public final class FakeTarget implements ConnectorFactory {
     /** The change applies, then someone else sets a password nobody knows; the caller hears "outcome unknown". */
     volatile boolean hijackedAfterChange;
     volatile int logins;
+    /** Logins the target refused (verify, or the login a change or reconcile runs in): what a lockout counts. */
+    public volatile int refusedLogins;
     /** The last requests the connector saw (to check what the protocol hands a connector). */
     public volatile ChangeRequest lastChange;
     public volatile ReconcileRequest lastReconcile;
@@ -73,8 +75,11 @@ public final class FakeTarget implements ConnectorFactory {
                 }
                 wire.append(request.login().secret().reveal());
                 String actual = passwords.get(request.login().username());
-                return actual != null && actual.equals(request.login().secret().reveal())
-                        ? VerifyResult.valid() : VerifyResult.rejected("password authentication failed");
+                if (actual != null && actual.equals(request.login().secret().reveal())) {
+                    return VerifyResult.valid();
+                }
+                refusedLogins++;
+                return VerifyResult.rejected("password authentication failed");
             }
 
             @Override
@@ -87,6 +92,20 @@ public final class FakeTarget implements ConnectorFactory {
                 if (fault != null) {
                     return ChangeResult.rejected(fault + ", nothing was sent");
                 }
+                // like the real connectors: the login comes first, and a refused one offers no candidate
+                if (request.admin() == null) {
+                    String actual = passwords.get(request.username());
+                    if (actual == null || !actual.equals(request.current().reveal())) {
+                        refusedLogins++;
+                        return ChangeResult.loginRefused("login with the current password failed");
+                    }
+                } else {
+                    String adminActual = passwords.get(request.admin().username());
+                    if (adminActual == null || !adminActual.equals(request.admin().secret().reveal())) {
+                        refusedLogins++;
+                        return ChangeResult.loginRefused("admin login failed");
+                    }
+                }
                 String next = request.newSecret().reveal();
                 synchronized (offered) {
                     offered.add(next);
@@ -95,17 +114,6 @@ public final class FakeTarget implements ConnectorFactory {
                 if (rejectNextChanges > 0) {
                     rejectNextChanges--;
                     return ChangeResult.rejected("password does not meet the server's policy");
-                }
-                if (request.admin() == null) {
-                    String actual = passwords.get(request.username());
-                    if (actual == null || !actual.equals(request.current().reveal())) {
-                        return ChangeResult.rejected("login with the current password failed");
-                    }
-                } else {
-                    String adminActual = passwords.get(request.admin().username());
-                    if (adminActual == null || !adminActual.equals(request.admin().secret().reveal())) {
-                        return ChangeResult.rejected("admin login failed");
-                    }
                 }
                 if (unknownWithoutApplying) {
                     return ChangeResult.unknown("timeout");
@@ -136,7 +144,8 @@ public final class FakeTarget implements ConnectorFactory {
                 wire.append(request.newSecret().reveal());
                 String adminActual = passwords.get(request.admin().username());
                 if (adminActual == null || !adminActual.equals(request.admin().secret().reveal())) {
-                    return ChangeResult.rejected("admin login failed");
+                    refusedLogins++;
+                    return ChangeResult.loginRefused("admin login failed");
                 }
                 passwords.put(request.username(), request.newSecret().reveal());
                 String after = afterApplying(target);

@@ -223,7 +223,7 @@ public abstract class AbstractJdbcConnector implements TargetConnector {
                 : SqlFailures.describe(cause, secrets);
         return switch (f.phase) {
             case CONNECT -> isAuthenticationFailure(cause)
-                    ? ChangeResult.rejected(login + " refused: " + detail)
+                    ? ChangeResult.loginRefused(login + " refused: " + detail)
                     : ChangeResult.rejected("target unreachable, nothing was sent: " + detail);
             case PREPARE -> ChangeResult.rejected("failed before the change was sent: " + detail);
             case APPLY -> SqlFailures.isConnectionFailure(cause) || !(anySql(cause))

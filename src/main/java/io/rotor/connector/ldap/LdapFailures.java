@@ -115,7 +115,7 @@ public final class LdapFailures {
         return switch (phase) {
             case CONNECT -> ChangeResult.rejected("target unreachable, nothing was sent: " + detail);
             case BIND -> rc == ResultCode.INVALID_CREDENTIALS
-                    ? ChangeResult.rejected("login as " + login + " refused, nothing was changed: " + bindRefusal(e))
+                    ? ChangeResult.loginRefused("login as " + login + " refused, nothing was changed: " + bindRefusal(e))
                     : rc.isClientSideResultCode()
                     ? ChangeResult.rejected("connection failed during login, nothing was sent: " + detail)
                     : ChangeResult.rejected("login as " + login + " failed, nothing was changed: " + detail);

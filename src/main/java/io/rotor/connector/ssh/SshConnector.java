@@ -235,7 +235,7 @@ public final class SshConnector implements TargetConnector {
         try {
             session = sessions.shared(login);
         } catch (SshSessions.LoginRefusedException e) {
-            return ChangeResult.rejected("login of " + login.username() + " (the session an admin change runs in)"
+            return ChangeResult.loginRefused("login of " + login.username() + " (the session an admin change runs in)"
                     + " refused: " + e.getMessage() + (AdminPlan.SU.equals(AdminPlan.method(target))
                     ? "; with adminMethod su, set loginAccount to an account that may log in" : ""));
         } catch (IOException e) {
@@ -248,7 +248,7 @@ public final class SshConnector implements TargetConnector {
         try (ClientSession session = sessions.open(login)) {
             return play(session, changer, values, null, login.username());
         } catch (SshSessions.LoginRefusedException e) {
-            return ChangeResult.rejected("login refused: " + e.getMessage());
+            return ChangeResult.loginRefused("login refused: " + e.getMessage());
         } catch (IOException e) {
             return ChangeResult.rejected("no change sent: " + e.getMessage());
         }
@@ -315,7 +315,7 @@ public final class SshConnector implements TargetConnector {
                 return ChangeResult.unknown("appending the new public key failed: " + add.output().strip());
             }
         } catch (SshSessions.LoginRefusedException e) {
-            return ChangeResult.rejected("login refused: " + e.getMessage());
+            return ChangeResult.loginRefused("login refused: " + e.getMessage());
         } catch (IOException e) {
             return ChangeResult.unknown("key rotation interrupted: " + e.getMessage());
         }

@@ -222,7 +222,8 @@ public final class TelnetConnector implements TargetConnector {
         try {
             s = logIn(session);
         } catch (LoginFailed e) {
-            return ChangeResult.rejected((e.refused ? "login refused: " : "no change sent: ") + e.getMessage());
+            return e.refused ? ChangeResult.loginRefused("login refused: " + e.getMessage())
+                    : ChangeResult.rejected("no change sent: " + e.getMessage());
         } catch (IOException e) {
             return ChangeResult.rejected("no change sent: cannot connect: " + e.getMessage());
         }
