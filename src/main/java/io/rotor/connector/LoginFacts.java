@@ -16,7 +16,7 @@ public record LoginFacts(Long uid, Set<String> privileges) {
     public static final LoginFacts NONE = new LoginFacts(null, Set.of());
 
     public LoginFacts {
-        privileges = privileges == null ? Set.of() : Set.copyOf(new TreeSet<>(privileges));
+        privileges = privileges == null ? Set.of() : java.util.Collections.unmodifiableSet(new TreeSet<>(privileges));
     }
 
     public static LoginFacts uid(long uid) {

@@ -104,8 +104,18 @@ public class MassOnboard {
         this.vaultSync = vaultSync;
     }
 
-    /** Declares the five recorded steps; the total grows as each step learns how many results it will give. */
-    public void plan(@Header("jobId") String jobId) {
+    /**
+     * Declares the five recorded steps; the total grows as each step learns how many results it will give. Refuses
+     * the whole job, before any step, when a target would be discovered without a filter (see
+     * {@link #discoveryFilter}): nothing is changed.
+     */
+    public void plan(@Header("jobId") String jobId, @Header("target") List<String> targets,
+                     @Header(DISCOVERY_FILTER_FIELD) String requestFilter) {
+        for (String targetId : targets) {
+            Target target = this.targets.findTarget(targetId)
+                    .orElseThrow(() -> new IllegalArgumentException("unknown target '" + targetId + "'"));
+            discoveryFilter(target, requestFilter);
+        }
         workflowJobs.startSteps(jobId, STEPS);
     }
 

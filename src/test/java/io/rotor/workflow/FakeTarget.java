@@ -24,6 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class FakeTarget implements ConnectorFactory {
     public final Map<String, String> passwords = new ConcurrentHashMap<>();
+    /** What discovery reports about a login besides its name (uid, privileges); none when absent. */
+    public final Map<String, io.rotor.connector.LoginFacts> facts = new ConcurrentHashMap<>();
     final List<String> offered = new ArrayList<>();
     public volatile int rejectNextChanges;
     /** The change is applied but the caller is told "outcome unknown". */
@@ -39,6 +41,8 @@ public final class FakeTarget implements ConnectorFactory {
     /** The last requests the connector saw (to check what the protocol hands a connector). */
     public volatile ChangeRequest lastChange;
     public volatile ReconcileRequest lastReconcile;
+    /** The filter of the last discovery (the double lists every login whatever the filter). */
+    public volatile String lastDiscoverFilter;
     /** What {@link TargetConnector#defaultPolicy()} answers; null: the built-in default. */
     public volatile io.rotor.domain.PasswordPolicy defaultPolicy;
 
@@ -124,7 +128,8 @@ public final class FakeTarget implements ConnectorFactory {
 
             @Override
             public DiscoverResult discover(DiscoverRequest request) {
-                return new DiscoverResult(List.copyOf(passwords.keySet()));
+                lastDiscoverFilter = request.filter();
+                return new DiscoverResult(List.copyOf(passwords.keySet()), facts);
             }
 
             @Override
