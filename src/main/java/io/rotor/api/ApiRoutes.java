@@ -158,7 +158,9 @@ public class ApiRoutes extends RouteBuilder {
                 .post("/mass-password-reset").id("rest-mass-password-reset")
                 .description("New passwords for the backing accounts of the targets (rotation protocol), copied into"
                         + " the linked vault accounts. Body: target (ids), vaultTarget, vaultLinkAttribute, batchSize"
-                        + " (default 256, at least 32), report, dryRun (admin, operator)")
+                        + " (default 256, at least 32), report, dryRun, includeAdminAccounts (also the targets' own"
+                        + " admin/login accounts, rotated after every other account). Accounts without a linked vault"
+                        + " account are skipped, with the reason in the job's results (admin, operator)")
                 .param().name("dryRun").type(RestParamType.query).required(false).dataType("boolean")
                 .description("plan only: record which accounts, which steps, in which order; touch nothing").endParam()
                 .param().name("report").type(RestParamType.query).required(false).dataType("boolean")

@@ -39,7 +39,7 @@ public class JobApi {
     public static final int DEFAULT_PAGE = 100;
     public static final int MAX_PAGE = 1000;
     private static final Set<String> MPR_FIELDS = Set.of("target", "vaultTarget", "vaultLinkAttribute", "batchSize",
-            "report", "dryRun");
+            "report", "dryRun", MassPasswordReset.INCLUDE_ADMIN_ACCOUNTS);
 
     private final TargetRepository targets;
     private final UserRepository vaultUsers;
@@ -104,6 +104,9 @@ public class JobApi {
         parameters.put("vaultTarget", vaultTarget);
         parameters.put("vaultLinkAttribute", linkAttr);
         parameters.put("batchSize", batchSize);
+        if (flag(body, MassPasswordReset.INCLUDE_ADMIN_ACCOUNTS)) {
+            parameters.put(MassPasswordReset.INCLUDE_ADMIN_ACCOUNTS, true);
+        }
         Principal principal = AccountApi.principal(exchange);
         Job job = jobs.create(new NewJob(MassPasswordReset.WORKFLOW, parameters, dryRun, report, principal.actor()));
         in.removeHeaders("*");

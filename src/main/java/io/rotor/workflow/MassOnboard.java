@@ -322,11 +322,8 @@ public class MassOnboard {
     /** The usernames of the accounts Rotor reaches {@code target} through (admin, login, enable-secret account). */
     private Set<String> ownUsernames(Target target) {
         Set<String> own = new HashSet<>();
-        for (String id : new String[]{target.adminAccountId(), target.setting(RotationService.LOGIN_ACCOUNT, null),
-                target.setting(RotationService.ENABLE_SECRET_ACCOUNT, null)}) {
-            if (id != null && !id.isBlank()) {
-                accounts.findAccount(id.strip()).map(Account::username).ifPresent(own::add);
-            }
+        for (String id : OwnAccounts.of(target)) {
+            accounts.findAccount(id).map(Account::username).ifPresent(own::add);
         }
         return own;
     }

@@ -27,6 +27,8 @@ public final class FakeTarget implements ConnectorFactory {
     /** What discovery reports about a login besides its name (uid, privileges); none when absent. */
     public final Map<String, io.rotor.connector.LoginFacts> facts = new ConcurrentHashMap<>();
     final List<String> offered = new ArrayList<>();
+    /** The usernames whose password changed, in the order the changes were applied. */
+    public final List<String> changedUsernames = java.util.Collections.synchronizedList(new ArrayList<>());
     public volatile int rejectNextChanges;
     /** The change is applied but the caller is told "outcome unknown". */
     volatile boolean unknownAfterApplying;
@@ -99,6 +101,7 @@ public final class FakeTarget implements ConnectorFactory {
                     return ChangeResult.unknown("timeout");
                 }
                 passwords.put(request.username(), next);
+                changedUsernames.add(request.username());
                 if (unreachableAfterChange) {
                     unreachable = true;
                     return ChangeResult.unknown("connection lost after the change was sent");
