@@ -365,6 +365,41 @@ class MassPasswordResetRoutesTest extends CamelMainTestSupport {
     }
 
     @Test
+    void singleUserOffboardTouchesOnlyTheAccountsOfTheTargetsItNames() {
+        vault.users().ensureUserTarget("test", "people");
+        vault.users().upsertUser("test", new io.rotor.domain.VaultUser("alice", "people", "alice", "Alice", false));
+        vault.users().upsertUser("test", new io.rotor.domain.VaultUser("bob", "people", "bob", "Bob", false));
+        // a second target whose pair alice also owns
+        vault.targets().upsertTarget(new Target("other", "fake", "localhost", 2, null, TlsMode.DISABLE, null, null, Map.of()));
+        vault.accounts().upsertAccount("other-1", "other", "other-1", CredentialType.PASSWORD, null);
+        vault.accounts().upsertAccount("v-other-1", "vault", "other-1", CredentialType.PASSWORD, null);
+        vault.attributes().setAttribute("test", "v-other-1", LINK, List.of("other-1"));
+        vault.attributes().setAttribute("test", "v-other-1", "owners", List.of("alice"));
+        vault.attributes().setAttribute("test", "v-acct-000", "owners", List.of("alice"));
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("userToOffboard", "alice");
+        parameters.put("userToInherit", "bob");
+        parameters.put("target", List.of("other"));
+        parameters.put("vaultTarget", "vault");
+        parameters.put("vaultAssociationAttribute", "owners");
+        parameters.put("vaultLinkAttribute", LINK);
+
+        Job dry = template.requestBodyAndHeader("direct:single-user-offboard", null, "jobId",
+                jobs.create(new NewJob(SingleUserOffboard.WORKFLOW, parameters, true, false, "test")).id(), Job.class);
+        assertThat(jobs.results(dry.id(), 0, 10)).filteredOn(r -> r.step().equals(SingleUserOffboard.STEP_TRANSFER))
+                .singleElement().extracting(JobResult::reason).asString()
+                .isEqualTo("would move the associations ('owners') of alice to bob on 1 vault account(s) linked to"
+                        + " targets [other]; 1 on other targets are left as they are");
+
+        Job job = template.requestBodyAndHeader("direct:single-user-offboard", null, "jobId",
+                jobs.create(new NewJob(SingleUserOffboard.WORKFLOW, parameters, false, false, "test")).id(), Job.class);
+
+        assertThat(job.status()).as(String.valueOf(job.reason())).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(vault.attributes().attribute("v-other-1", "owners")).containsExactly("bob");
+        assertThat(vault.attributes().attribute("v-acct-000", "owners")).containsExactly("alice");
+    }
+
+    @Test
     void anOffboardOfAnUnknownUserFailsWithTheReasonOfEachStep() {
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("userToOffboard", "ghost");
