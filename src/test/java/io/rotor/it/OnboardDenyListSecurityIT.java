@@ -215,7 +215,7 @@ class OnboardDenyListSecurityIT {
     }
 
     private static String randomPassword() {
-        byte[] bytes = new byte[18];
+        byte[] bytes = new byte[30];
         RANDOM.nextBytes(bytes);
         return "Aa1-" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
