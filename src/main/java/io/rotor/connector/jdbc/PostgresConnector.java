@@ -139,8 +139,10 @@ public class PostgresConnector extends AbstractJdbcConnector {
     @Override
     protected DiscoverResult listAccounts(Session session, String filter) throws StatementFailure {
         String sql = "SELECT r.rolname, r.rolsuper, r.rolreplication, r.rolbypassrls, r.rolcreaterole,"
-                + " (SELECT string_agg(g.rolname, ',' ORDER BY g.rolname) FROM pg_roles g WHERE g.rolname IN ("
-                + SERVER_ROLES + ") AND pg_has_role(r.oid, g.oid, 'MEMBER')) AS server_roles"
+                // a superuser is a member of every role: its SUPERUSER says it all
+                + " CASE WHEN r.rolsuper THEN NULL ELSE (SELECT string_agg(g.rolname, ',' ORDER BY g.rolname)"
+                + " FROM pg_roles g WHERE g.rolname IN (" + SERVER_ROLES + ") AND pg_has_role(r.oid, g.oid, 'MEMBER'))"
+                + " END AS server_roles"
                 + " FROM pg_roles r WHERE r.rolcanlogin"
                 + (filter == null || filter.isEmpty() ? "" : " AND r.rolname LIKE " + SqlQuoting.pgLiteral(filter))
                 + " ORDER BY r.rolname";
