@@ -233,7 +233,7 @@ public final class RotorRuntime implements AutoCloseable {
                 Map.entry("vaultSync", vaultSync),
                 Map.entry("massOnboard", new MassOnboard(workflowJobs, vault, rotation, vaultSync)),
                 Map.entry("massPasswordReset", new MassPasswordReset(workflowJobs,
-                        new BatchPlanner(vault.jobs()), vault.accounts(), vault.attributes())),
+                        new BatchPlanner(vault.jobs()), vault.accounts(), vault.attributes(), vault.targets())),
                 Map.entry("singleUserOffboard", new SingleUserOffboard(workflowJobs, vault.groups(), vault.attributes(),
                         vault.access())),
                 Map.entry("apiJobs", new JobApi(vault.targets(), vault.users(), vault.templates(), jobs, reports)),

@@ -179,7 +179,9 @@ public class ApiRoutes extends RouteBuilder {
                 .post("/mass-password-reset").id("rest-mass-password-reset")
                 .description("New passwords for the backing accounts of the targets (rotation protocol), copied into"
                         + " the linked vault accounts. Body: target (ids), vaultTarget, vaultLinkAttribute, batchSize"
-                        + " (default 256, at least 32), report, dryRun (admin, operator)")
+                        + " (default 256, at least 32), report, dryRun, includeAdminAccounts (also the targets' own"
+                        + " admin/login accounts, rotated after every other account). Accounts without a linked vault"
+                        + " account are skipped, with the reason in the job's results (admin, operator)")
                 .param().name("dryRun").type(RestParamType.query).required(false).dataType("boolean")
                 .description("plan only: record which accounts, which steps, in which order; touch nothing").endParam()
                 .param().name("report").type(RestParamType.query).required(false).dataType("boolean")
@@ -190,8 +192,11 @@ public class ApiRoutes extends RouteBuilder {
                         + " to them, discovery on the targets and a vault resync, initial passwords generated and set on"
                         + " the targets (rotation protocol), vault accounts created from the template, linked, grouped"
                         + " and associated. Body: target (ids), vaultUserTarget, vaultTarget, vaultAssociationAttribute,"
-                        + " vaultGroupAttribute, vaultLinkAttribute, vaultTemplateId, batchSize (default 256, at least"
-                        + " 32), report, dryRun (admin, operator)")
+                        + " vaultGroupAttribute, vaultLinkAttribute, vaultTemplateId, discoveryFilter (else each"
+                        + " target's discovery.filter setting; one of them is required), batchSize (default 256, at"
+                        + " least 32), report, dryRun. The onboarding deny-list (superusers, system accounts, the"
+                        + " target's own accounts) always applies; the dry run names every login it would onboard"
+                        + " and every one it refuses, and why (admin only)")
                 .param().name("dryRun").type(RestParamType.query).required(false).dataType("boolean")
                 .description("plan only: record which accounts, which steps, in which order; touch nothing").endParam()
                 .param().name("report").type(RestParamType.query).required(false).dataType("boolean")
@@ -208,7 +213,7 @@ public class ApiRoutes extends RouteBuilder {
                 .to(org.apache.camel.ExchangePattern.InOnly, "seda:run-job")
                 .process(e -> accepted(e));
         from("direct:api-mass-onboard").routeId("api-mass-onboard")
-                .process(guard(auth, Permission.RUN_WORKFLOW))
+                .process(guard(auth, Permission.ONBOARD))
                 .process(e -> e.setVariable("job", jobsBean.get().submitMassOnboard(e)))
                 .to(org.apache.camel.ExchangePattern.InOnly, "seda:run-job")
                 .process(e -> accepted(e));

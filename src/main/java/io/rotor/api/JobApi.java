@@ -39,7 +39,7 @@ public class JobApi {
     public static final int DEFAULT_PAGE = 100;
     public static final int MAX_PAGE = 1000;
     private static final Set<String> MPR_FIELDS = Set.of("target", "vaultTarget", "vaultLinkAttribute", "batchSize",
-            "report", "dryRun");
+            "report", "dryRun", MassPasswordReset.INCLUDE_ADMIN_ACCOUNTS);
 
     private final TargetRepository targets;
     private final UserRepository vaultUsers;
@@ -104,6 +104,9 @@ public class JobApi {
         parameters.put("vaultTarget", vaultTarget);
         parameters.put("vaultLinkAttribute", linkAttr);
         parameters.put("batchSize", batchSize);
+        if (flag(body, MassPasswordReset.INCLUDE_ADMIN_ACCOUNTS)) {
+            parameters.put(MassPasswordReset.INCLUDE_ADMIN_ACCOUNTS, true);
+        }
         Principal principal = AccountApi.principal(exchange);
         Job job = jobs.create(new NewJob(MassPasswordReset.WORKFLOW, parameters, dryRun, report, principal.actor()));
         in.removeHeaders("*");
@@ -169,7 +172,7 @@ public class JobApi {
 
     private static final Set<String> ONBOARD_FIELDS = Set.of("target", "vaultUserTarget", "vaultTarget",
             "vaultAssociationAttribute", "vaultGroupAttribute", "vaultLinkAttribute", "vaultTemplateId", "batchSize",
-            "report", "dryRun");
+            "report", "dryRun", io.rotor.workflow.MassOnboard.DISCOVERY_FILTER_FIELD);
 
     /**
      * Validates a mass-onboard request and queues its job (headers as {@link #submitMassPasswordReset}): the
@@ -182,6 +185,7 @@ public class JobApi {
         JsonNode body = ApiJson.readObject(in.getBody(byte[].class));
         knownFields(body, ONBOARD_FIELDS);
         List<String> targets = targets(body.get("target"));
+        String discoveryFilter = discoveryFilter(body, targets);
         String userTarget = text(body, "vaultUserTarget");
         Target users = this.targets.findTarget(userTarget).orElseThrow(() -> new ApiException(404, "NOT_FOUND",
                 "field 'vaultUserTarget': unknown target id '" + safe(userTarget) + "'"));
@@ -231,6 +235,9 @@ public class JobApi {
         parameters.put("vaultLinkAttribute", linkAttr);
         parameters.put("vaultTemplateId", templateId);
         parameters.put("batchSize", batchSize);
+        if (discoveryFilter != null) {
+            parameters.put(io.rotor.workflow.MassOnboard.DISCOVERY_FILTER_FIELD, discoveryFilter);
+        }
         Job job = jobs.create(new NewJob(io.rotor.workflow.MassOnboard.WORKFLOW, parameters, dryRun, report,
                 AccountApi.principal(exchange).actor()));
         in.removeHeaders("*");
@@ -238,6 +245,28 @@ public class JobApi {
         in.setHeader("workflow", job.workflow());
         in.setBody(null);
         return view(job, List.of());
+    }
+
+    /**
+     * The request's discovery filter (null when not given), refused unless every target then has a filter: the
+     * request's or its own {@code discovery.filter} setting. Discovery without one would list every login.
+     */
+    private String discoveryFilter(JsonNode body, List<String> targetIds) {
+        String field = io.rotor.workflow.MassOnboard.DISCOVERY_FILTER_FIELD;
+        JsonNode node = body.get(field);
+        if (node != null && !node.isNull() && !node.isTextual()) {
+            throw ApiException.badRequest("INVALID_FIELD", "field '" + field + "': must be a string (a LIKE pattern)");
+        }
+        String filter = node == null || node.isNull() ? null : node.asText();
+        for (String id : targetIds) {
+            Target target = targets.findTarget(id).orElseThrow();
+            try {
+                io.rotor.workflow.MassOnboard.discoveryFilter(target, filter);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("INVALID_FIELD", "field '" + field + "': " + safe(e.getMessage(), 300));
+            }
+        }
+        return filter == null || filter.isBlank() ? null : filter;
     }
 
     private static void knownFields(JsonNode body, Set<String> known) {
@@ -426,11 +455,15 @@ public class JobApi {
 
     /** A value typed by the client, shortened and stripped of control characters before it is echoed. */
     static String safe(String value) {
+        return safe(value, 64);
+    }
+
+    private static String safe(String value, int max) {
         if (value == null) {
             return "null";
         }
         String clean = value.replaceAll("[^\\x20-\\x7e]", "?");
-        return clean.length() > 64 ? clean.substring(0, 64) + "..." : clean;
+        return clean.length() > max ? clean.substring(0, max) + "..." : clean;
     }
 
     static JobView view(Job job, List<JobStep> steps) {

@@ -21,7 +21,12 @@ public enum Permission {
     READ_SECRET(Role.ADMIN, Role.OPERATOR),
     /** GET the audit trail. */
     READ_AUDIT(Role.ADMIN, Role.AUDITOR),
-    /** Start a bulk workflow (mass-password-reset...) and cancel a job. */
+    /**
+     * Mass onboard: it discovers logins, writes them into the inventory and resets their passwords, so it is an
+     * inventory change (see docs/architecture.md, "Security rules").
+     */
+    ONBOARD(Role.ADMIN),
+    /** Start a bulk workflow (mass-password-reset, single-user-offboard) and cancel a job. */
     RUN_WORKFLOW(Role.ADMIN, Role.OPERATOR),
     /** GET jobs, their results and reports (never a secret). */
     READ_JOBS(Role.ADMIN, Role.OPERATOR, Role.AUDITOR);

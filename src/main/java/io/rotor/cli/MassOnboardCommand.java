@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * The seed's {@code mass_onboard.py} as {@code rotor mass-onboard}, with exactly its flags, run on the server at
- * {@code --base-url}; the same password rules, progress, table and exit codes as {@code rotor mass-password-reset}.
+ * The seed's {@code mass_onboard.py} as {@code rotor mass-onboard}, with exactly its flags (plus {@code --dry-run}
+ * and {@code --discovery-filter}), run on the server at {@code --base-url} by an admin; the same password rules,
+ * progress, table and exit codes as {@code rotor mass-password-reset}.
  */
 @Command(name = "mass-onboard", description = "Onboard the accounts of the targets: user groups and members, discovery,"
         + " initial passwords on the targets, linked vault accounts from a template (runs on the server at --base-url).")
@@ -46,8 +47,13 @@ public class MassOnboardCommand implements Callable<Integer> {
     Integer batchSize;
     @Option(names = "--report", description = "Write a SQLite report on the server.")
     boolean report;
-    @Option(names = "--dry-run", description = "Show the plan only; change nothing.")
+    @Option(names = "--dry-run", description = "Show the plan only, per account: what would be onboarded, what is"
+            + " refused and why; change nothing.")
     boolean dryRun;
+    @Option(names = "--discovery-filter", paramLabel = "PATTERN", description = "Discovery filter for every target (a"
+            + " LIKE pattern such as app\\_%); without it each target's discovery.filter setting is used, and a"
+            + " target with neither is refused.")
+    String discoveryFilter;
 
     @Spec
     CommandSpec spec;
@@ -68,6 +74,9 @@ public class MassOnboardCommand implements Callable<Integer> {
                 .put("report", report).put("dryRun", dryRun);
         if (batchSize != null) {
             body.put("batchSize", batchSize);
+        }
+        if (discoveryFilter != null) {
+            body.put("discoveryFilter", discoveryFilter);
         }
         return WorkflowClient.run(baseUrl, username, password, "mass-onboard", body, out, err);
     }

@@ -43,6 +43,9 @@ public class MassPasswordResetCommand implements Callable<Integer> {
     boolean report;
     @Option(names = "--dry-run", description = "Show the plan only; touch nothing.")
     boolean dryRun;
+    @Option(names = "--include-admin-accounts", description = "Also rotate the targets' own admin and login accounts,"
+            + " after every other account (without it they are skipped).")
+    boolean includeAdminAccounts;
 
     @Spec
     CommandSpec spec;
@@ -60,6 +63,9 @@ public class MassPasswordResetCommand implements Callable<Integer> {
         body.put("vaultTarget", vaultTarget).put("vaultLinkAttribute", linkAttribute).put("report", report).put("dryRun", dryRun);
         if (batchSize != null) {
             body.put("batchSize", batchSize);
+        }
+        if (includeAdminAccounts) {
+            body.put("includeAdminAccounts", true);
         }
         return WorkflowClient.run(baseUrl, username, password, "mass-password-reset", body, out, err);
     }

@@ -92,12 +92,65 @@ final class WorkflowClient {
         rows.add(new String[]{"job " + jobId, job.get("status").asText(), p.get("succeeded").asText(), p.get("failed").asText(),
                 job.path("reason").isNull() ? "" : job.path("reason").asText("")});
         out.print(Tables.render(new String[]{"STEP", "STATUS", "SUCCEEDED", "FAILED", "REASON"}, rows));
+        printAccounts(http, base, authorization, jobId, body.path("dryRun").asBoolean(false), out);
         out.flush();
         return switch (job.get("status").asText()) {
             case "SUCCEEDED" -> ExitCodes.SUCCESS;
             case "PARTIAL" -> ExitCodes.PARTIAL;
             default -> ExitCodes.FAILURE;
         };
+    }
+
+    /** At most this many per-account rows are printed; the rest stay in GET /api/v1/jobs/{id}/results. */
+    static final int MAX_ACCOUNT_ROWS = 10_000;
+
+    /**
+     * The per-account results a person must see: for a dry run, every one (what would be done, what is refused or
+     * skipped, and why); for a run, those not done as asked (refused, skipped, failed). Read page by page.
+     */
+    private static void printAccounts(HttpClient http, String base, String authorization, String jobId, boolean dryRun,
+                                      PrintWriter out) throws Exception {
+        List<String[]> rows = new ArrayList<>();
+        long offset = 0;
+        long total = 0;
+        long shown = 0;
+        while (true) {
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs/" + jobId
+                    + "/results?offset=" + offset + "&limit=1000")).header("Authorization", authorization).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (page.statusCode() != 200) {
+                return;
+            }
+            JsonNode results = JSON.readTree(page.body()).path("results");
+            if (!results.isArray() || results.isEmpty()) {
+                break;
+            }
+            for (JsonNode r : results) {
+                total++;
+                String outcome = r.path("outcome").asText("");
+                boolean notDone = !r.path("success").asBoolean(true) || outcome.equals("REFUSED") || outcome.equals("SKIPPED");
+                if ((dryRun || notDone) && shown < MAX_ACCOUNT_ROWS) {
+                    shown++;
+                    rows.add(new String[]{text(r, "accountId"), text(r, "targetId"), text(r, "step"), outcome, text(r, "reason")});
+                }
+            }
+            offset += results.size();
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        out.println();
+        out.println(dryRun ? "Plan, per account:" : "Accounts not done as asked:");
+        out.print(Tables.render(new String[]{"ACCOUNT", "TARGET", "STEP", "OUTCOME", "REASON"}, rows));
+        if (shown == MAX_ACCOUNT_ROWS) {
+            out.println("(first " + MAX_ACCOUNT_ROWS + " rows of " + total + " results; all are at GET /api/v1/jobs/"
+                    + jobId + "/results)");
+        }
+    }
+
+    private static String text(JsonNode row, String field) {
+        JsonNode value = row.path(field);
+        return value.isMissingNode() || value.isNull() ? "" : value.asText().replaceAll("[\\x00-\\x1f\\x7f]", "?");
     }
 
     private static String message(String body) {

@@ -113,6 +113,15 @@ public final class AttributeRepository {
      */
     public int transferAssociations(String actor, String vaultTargetId, String associationAttr, String fromUserId,
                                     String toUserId) {
+        return transferAssociations(actor, vaultTargetId, associationAttr, fromUserId, toUserId, null);
+    }
+
+    /**
+     * As {@link #transferAssociations(String, String, String, String, String)}, limited to the vault accounts in
+     * {@code onlyVaultAccountIds} (null: every vault account of the target); the others keep their associations.
+     */
+    public int transferAssociations(String actor, String vaultTargetId, String associationAttr, String fromUserId,
+                                    String toUserId, java.util.Set<String> onlyVaultAccountIds) {
         requireId("vaultTargetId", vaultTargetId);
         requireId("associationAttr", associationAttr);
         requireId("fromUserId", fromUserId);
@@ -120,7 +129,8 @@ public final class AttributeRepository {
         return work.inTransaction(h -> {
             requireTarget(h, "vaultTargetId", vaultTargetId, VAULT_TARGET_TYPE);
             DirectoryRows.requireOffboardPair(h, fromUserId, toUserId);
-            List<Account> accounts = DirectoryRows.accountsWithAttributeValue(h, vaultTargetId, associationAttr, fromUserId);
+            List<Account> accounts = DirectoryRows.accountsWithAttributeValue(h, vaultTargetId, associationAttr, fromUserId)
+                    .stream().filter(a -> onlyVaultAccountIds == null || onlyVaultAccountIds.contains(a.id())).toList();
             for (Account account : accounts) {
                 DirectoryRows.deleteAttribute(h, account.id(), associationAttr, fromUserId);
                 if (!DirectoryRows.hasAttributeValue(h, account.id(), associationAttr, toUserId)) {

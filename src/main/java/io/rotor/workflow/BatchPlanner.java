@@ -84,6 +84,53 @@ public final class BatchPlanner {
         return batches(new AccountIdCursor(requireVault(), targetIds, size), size);
     }
 
+    /**
+     * As {@link #accountBatches(Collection, Integer)}, but the ids in {@code heldBack} are left out of the stream and
+     * {@code last} follows it, each list as a batch of its own (the targets' own accounts, rotated after all others).
+     */
+    public Iterator<List<String>> accountBatches(Collection<String> targetIds, Integer batchSize,
+                                                 java.util.Set<String> heldBack, List<List<String>> last) {
+        int size = batchSize(batchSize);
+        Iterator<String> ids = new AccountIdCursor(requireVault(), targetIds, size);
+        Iterator<String> others = new Iterator<>() {
+            private String next;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && ids.hasNext()) {
+                    String id = ids.next();
+                    if (!heldBack.contains(id)) {
+                        next = id;
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public String next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                String id = next;
+                next = null;
+                return id;
+            }
+        };
+        Iterator<List<String>> first = batches(others, size);
+        Iterator<List<String>> tail = List.copyOf(last).iterator();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return first.hasNext() || tail.hasNext();
+            }
+
+            @Override
+            public List<String> next() {
+                return first.hasNext() ? first.next() : tail.next();
+            }
+        };
+    }
+
     /** How many accounts {@link #accountBatches} will hand out (for the job's total). */
     public long countAccounts(Collection<String> targetIds) {
         return new AccountIdCursor(requireVault(), targetIds, DEFAULT_BATCH_SIZE).count();

@@ -1,5 +1,7 @@
 package io.rotor.workflow;
 
+import io.rotor.connector.DiscoverResult;
+import io.rotor.connector.LoginFacts;
 import io.rotor.domain.Account;
 import io.rotor.domain.CredentialType;
 import io.rotor.domain.Ids;
@@ -28,6 +30,7 @@ import org.apache.camel.Header;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -45,18 +48,20 @@ import java.util.function.Supplier;
  *   <li>{@value #STEP_MEMBERS}: the template's associated users join the template's groups, and each account's
  *       own associated users join that account's own groups;</li>
  *   <li>{@value #STEP_DISCOVERY}: each target's connector lists its login accounts through the target's admin
- *       account (filter: the target setting {@value #DISCOVERY_FILTER}); new ones are added to the vault; then the
- *       vault target's access is resynchronised;</li>
+ *       account (filter: the request's {@value #DISCOVERY_FILTER_FIELD}, else the target setting
+ *       {@value #DISCOVERY_FILTER}; never none); new ones that the {@link OnboardDenyList} lets through are added
+ *       to the vault, refused ones are recorded with the reason; then the vault target's access is
+ *       resynchronised;</li>
  *   <li>+5 {@value #STEP_PASSWORDS}: per account, a password generated from its policy is set on the target through
  *       the admin account by the rotation protocol ({@code direct:reconcile-account}: PENDING first, verified by a
  *       fresh login, committed) — generation and update are one protocol run, as in a mass password reset;</li>
  *   <li>{@value #STEP_VAULT_ACCOUNTS}: per account, a vault account from the template, linked to it, grouped and
  *       associated, holding the same password; the step ends with a resync so access reflects the new accounts.</li>
  * </ol>
- * The accounts onboarded are those of the targets that no vault account of the vault target links to yet (the
- * targets' admin accounts never), so a job that stopped half-way can simply be run again. Every step is
- * idempotent. A dry run connects to no target: it plans the accounts already in the vault and names the
- * discovery it would run.
+ * The accounts onboarded are those of the targets that no vault account of the vault target links to yet and that
+ * the deny-list lets through (the targets' own accounts never), so a job that stopped half-way can simply be run
+ * again. Every step is idempotent. A dry run changes nothing: its discovery only lists the targets' logins (through
+ * the admin account, read-only) so that it names each login that would be onboarded and each one refused, and why.
  */
 public class MassOnboard {
     public static final String WORKFLOW = "mass-onboard";
@@ -67,8 +72,12 @@ public class MassOnboard {
     public static final String STEP_VAULT_ACCOUNTS = "create-vault-accounts";
     public static final List<String> STEPS = List.of(STEP_GROUPS, STEP_MEMBERS, STEP_DISCOVERY, STEP_PASSWORDS,
             STEP_VAULT_ACCOUNTS);
-    /** Target setting: the connector's discovery filter (a LIKE pattern for databases); unset lists every login. */
+    /** Target setting: the connector's discovery filter (a LIKE pattern for databases); see {@link #discoveryFilter}. */
     public static final String DISCOVERY_FILTER = "discovery.filter";
+    /** Request field (and job parameter): the discovery filter of this run, for every target; see {@link #discoveryFilter}. */
+    public static final String DISCOVERY_FILTER_FIELD = "discoveryFilter";
+    /** The outcome of a login the {@link OnboardDenyList} keeps out: recorded with its reason, not a failure. */
+    public static final String REFUSED = "REFUSED";
     static final String OPERATION_CREATE = "create-vault-account";
 
     private final WorkflowJobs workflowJobs;
@@ -95,8 +104,18 @@ public class MassOnboard {
         this.vaultSync = vaultSync;
     }
 
-    /** Declares the five recorded steps; the total grows as each step learns how many results it will give. */
-    public void plan(@Header("jobId") String jobId) {
+    /**
+     * Declares the five recorded steps; the total grows as each step learns how many results it will give. Refuses
+     * the whole job, before any step, when a target would be discovered without a filter (see
+     * {@link #discoveryFilter}): nothing is changed.
+     */
+    public void plan(@Header("jobId") String jobId, @Header("target") List<String> targets,
+                     @Header(DISCOVERY_FILTER_FIELD) String requestFilter) {
+        for (String targetId : targets) {
+            Target target = this.targets.findTarget(targetId)
+                    .orElseThrow(() -> new IllegalArgumentException("unknown target '" + targetId + "'"));
+            discoveryFilter(target, requestFilter);
+        }
         workflowJobs.startSteps(jobId, STEPS);
     }
 
@@ -166,44 +185,89 @@ public class MassOnboard {
 
     /**
      * Step 3: discovery on every target, then a resync of the vault target; one result per target and one for the
-     * resync. Out: the ids of the accounts to onboard (in id order), which the batches then work through.
+     * resync, plus one per login the deny-list refuses (and, in a dry run, one per login that would be added).
+     * Out: the ids of the accounts to onboard (in id order), which the batches then work through. A dry run lists
+     * the targets' logins too (read-only), so that it names exactly what would be onboarded and what is refused.
      */
     public List<String> discovery(@Header("jobId") String jobId, @Header("dryRun") Boolean dryRun,
                                   @Header("target") List<String> targets,
+                                  @Header(DISCOVERY_FILTER_FIELD) String requestFilter,
                                   @Header("vaultTarget") String vaultTarget,
                                   @Header("vaultAssociationAttribute") String associationAttr,
                                   @Header("vaultGroupAttribute") String groupAttr,
                                   @Header("vaultLinkAttribute") String linkAttr,
                                   @Header("actor") String actor) {
+        boolean dry = Boolean.TRUE.equals(dryRun);
         addToTotal(jobId, targets.size() + 1L);
+        Map<String, Map<String, LoginFacts>> facts = new HashMap<>();
         for (String targetId : targets) {
-            Target target = this.targets.findTarget(targetId).orElseThrow(() -> new IllegalStateException("unknown target '" + targetId + "'"));
-            String filter = target.setting(DISCOVERY_FILTER, null);
-            record(jobId, STEP_DISCOVERY, dryRun, targetId, "target " + targetId,
-                    () -> "would list the login accounts of target '" + targetId + "'"
-                            + (filter == null ? "" : " matching '" + filter + "'") + " through its admin account '"
-                            + target.adminAccountId() + "' and add the new ones to the vault",
-                    () -> discover(target, filter, actor));
+            Instant started = Instant.now();
+            JobResult result;
+            try {
+                Target target = this.targets.findTarget(targetId)
+                        .orElseThrow(() -> new IllegalStateException("unknown target '" + targetId + "'"));
+                String filter = discoveryFilter(target, requestFilter);
+                DiscoverResult found = rotation.discoverLogins(target.id(), filter);
+                Map<String, LoginFacts> byName = new HashMap<>();
+                found.usernames().forEach(u -> byName.put(u, found.factsOf(u)));
+                facts.put(targetId, byName);
+                String summary = discover(jobId, target, filter, found, dry, actor);
+                result = new JobResult(null, targetId, STEP_DISCOVERY, dry ? "PLANNED" : "SUCCEEDED", true, summary,
+                        started, Instant.now(), null);
+            } catch (RuntimeException e) {
+                result = new JobResult(null, targetId, STEP_DISCOVERY, "FAILED", false, "target " + targetId + ": "
+                        + e.getMessage(), started, Instant.now(), null);
+            }
+            workflowJobs.jobs().recordResult(jobId, result);
         }
         record(jobId, STEP_DISCOVERY, dryRun, null, "vault target " + vaultTarget,
                 () -> "would rebuild access to the accounts of vault target '" + vaultTarget + "'",
                 () -> resync(actor, vaultTarget, associationAttr, groupAttr));
-        List<String> onboard = accountsToOnboard(targets, vaultTarget, linkAttr);
+        Candidates candidates = candidates(targets, vaultTarget, linkAttr, facts);
+        recordRefusals(jobId, candidates.refused());
+        List<String> onboard = candidates.onboard();
         addToTotal(jobId, onboard.size() * 2L + 1);
         return onboard;
     }
 
-    private String discover(Target target, String filter, String actor) {
+    /**
+     * The filter discovery uses on {@code target}: the request's {@value #DISCOVERY_FILTER_FIELD}, else the target
+     * setting {@value #DISCOVERY_FILTER}. Discovery without one would list every login of the target, so there is
+     * none: the API refuses such a request, and this refuses it again for any other way in.
+     *
+     * @throws IllegalArgumentException naming the missing or too wide filter
+     */
+    public static String discoveryFilter(Target target, String requestFilter) {
+        String filter = requestFilter != null && !requestFilter.isBlank() ? requestFilter
+                : target.setting(DISCOVERY_FILTER, null);
+        if (filter == null || filter.isBlank()) {
+            throw new IllegalArgumentException("target '" + target.id() + "' has no " + DISCOVERY_FILTER
+                    + " setting and the request gives no " + DISCOVERY_FILTER_FIELD + ": discovery needs an explicit"
+                    + " filter (e.g. app\\_%), it never lists every login");
+        }
+        if (filter.chars().anyMatch(c -> c < 0x20 || (c >= 0x7f && c <= 0x9f)) || filter.length() > 255) {
+            throw new IllegalArgumentException("discovery filter for target '" + target.id()
+                    + "' must be at most 255 characters without control characters");
+        }
+        if (filter.chars().allMatch(c -> c == '%' || c == '_' || c == '*' || c == ' ')) {
+            throw new IllegalArgumentException("discovery filter '" + filter + "' for target '" + target.id()
+                    + "' matches every login: give a pattern that names the accounts to onboard");
+        }
+        return filter;
+    }
+
+    private String discover(String jobId, Target target, String filter, DiscoverResult found, boolean dry, String actor) {
         Set<String> known = new HashSet<>();
         accounts.listAccounts(target.id()).forEach(a -> known.add(a.username()));
-        String adminUsername = target.adminAccountId() == null ? null
-                : accounts.findAccount(target.adminAccountId()).map(Account::username).orElse(null);
-        List<String> found = rotation.discover(target.id(), filter);
+        OnboardDenyList denyList = OnboardDenyList.of(target, ownUsernames(target));
         List<String> added = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
+        List<JobResult> rows = new ArrayList<>();
         int alreadyKnown = 0;
-        for (String username : found) {
-            if (username.equals(adminUsername) || known.contains(username)) {
+        int refused = 0;
+        Instant now = Instant.now();
+        for (String username : found.usernames()) {
+            if (known.contains(username)) {
                 alreadyKnown++;
                 continue;
             }
@@ -214,17 +278,67 @@ public class MassOnboard {
                 continue;
             }
             String id = VaultTemplate.accountIdFor(target.id() + "." + username);
-            if (!id.matches(Ids.ID_REGEX) || accounts.findAccount(id).isPresent()) {
+            OnboardDenyList.Decision decision = denyList.decide(username, found.factsOf(username));
+            String rowId = id.matches(Ids.ID_REGEX) ? id : null;
+            if (!decision.onboard()) {
+                refused++;
+                rows.add(new JobResult(rowId, target.id(), STEP_DISCOVERY, REFUSED, true, "login '" + printable(username)
+                        + "' is not onboarded: " + decision.reason(), now, now, 0L));
+                continue;
+            }
+            if (rowId == null || accounts.findAccount(id).isPresent()) {
                 skipped.add(printable(username) + " (account id '" + printable(id) + "' is taken or unusable)");
                 continue;
             }
-            accounts.upsertAccount(id, target.id(), username, CredentialType.PASSWORD, null,
-                    AuditRecord.of(actor, "DISCOVER", id, target.id(), null, "ADDED", "found by discovery"));
+            if (dry) {
+                rows.add(new JobResult(id, target.id(), STEP_DISCOVERY, "PLANNED", true, "would add login '"
+                        + printable(username) + "' to the vault as " + id + ", set an initial password on it through"
+                        + " the admin account and create its vault account"
+                        + (decision.reason() == null ? "" : "; " + decision.reason()), now, now, 0L));
+            } else {
+                accounts.upsertAccount(id, target.id(), username, CredentialType.PASSWORD, null,
+                        AuditRecord.of(actor, "DISCOVER", id, target.id(), null, "ADDED", decision.reason() == null
+                                ? "found by discovery" : "found by discovery; " + decision.reason()));
+                if (decision.reason() != null) {
+                    rows.add(new JobResult(id, target.id(), STEP_DISCOVERY, "ADDED", true, "login '" + printable(username)
+                            + "' added to the vault: " + decision.reason(), now, now, 0L));
+                }
+            }
             added.add(id);
         }
-        String summary = "found " + found.size() + " login account(s) on '" + target.id() + "': " + added.size()
-                + " added to the vault, " + alreadyKnown + " already there";
+        addToTotal(jobId, rows.size());
+        if (!rows.isEmpty()) {
+            workflowJobs.jobs().recordResults(jobId, rows);
+        }
+        String summary = (dry ? "would list " : "found ") + found.usernames().size() + " login account(s) on '"
+                + target.id() + "' matching '" + printable(filter) + "': " + added.size()
+                + (dry ? " would be added to the vault, " : " added to the vault, ") + alreadyKnown + " already there";
+        if (refused > 0) {
+            summary += ", " + refused + " refused by the onboarding deny-list";
+        }
         return skipped.isEmpty() ? summary : summary + ", " + skipped.size() + " skipped: " + String.join("; ", skipped);
+    }
+
+    /** The usernames of the accounts Rotor reaches {@code target} through (admin, login, enable-secret account). */
+    private Set<String> ownUsernames(Target target) {
+        Set<String> own = new HashSet<>();
+        for (String id : OwnAccounts.of(target)) {
+            accounts.findAccount(id).map(Account::username).ifPresent(own::add);
+        }
+        return own;
+    }
+
+    private void recordRefusals(String jobId, Map<Account, String> refused) {
+        if (refused.isEmpty()) {
+            return;
+        }
+        Instant now = Instant.now();
+        List<JobResult> rows = new ArrayList<>();
+        refused.forEach((account, reason) -> rows.add(new JobResult(account.id(), account.targetId(), STEP_DISCOVERY,
+                REFUSED, true, "account " + account.id() + " ('" + printable(account.username()) + "') is not onboarded: "
+                + reason, now, now, 0L)));
+        addToTotal(jobId, rows.size());
+        workflowJobs.jobs().recordResults(jobId, rows);
     }
 
     private String resync(String actor, String vaultTarget, String associationAttr, String groupAttr) {
@@ -324,8 +438,21 @@ public class MassOnboard {
         return wanted;
     }
 
-    /** The accounts of the targets that no vault account links to yet, admin accounts left out, in id order. */
+    /** The accounts of the targets that no vault account links to yet and the deny-list lets through, in id order. */
     List<String> accountsToOnboard(Collection<String> targets, String vaultTarget, String linkAttr) {
+        return candidates(targets, vaultTarget, linkAttr, Map.of()).onboard();
+    }
+
+    /** The accounts to onboard, and those refused (in id order) with the reason. */
+    record Candidates(List<String> onboard, Map<Account, String> refused) {
+    }
+
+    /**
+     * The accounts of the targets that no vault account links to yet, screened by each target's
+     * {@link OnboardDenyList} (with what this run's discovery learned of them, by target and username).
+     */
+    Candidates candidates(Collection<String> targets, String vaultTarget, String linkAttr,
+                          Map<String, Map<String, LoginFacts>> facts) {
         Set<String> linked = new HashSet<>();
         for (AccountLink link : attributes.links(vaultTarget, linkAttr, targets)) {
             linked.add(link.backingAccountId());
@@ -337,14 +464,27 @@ public class MassOnboard {
             }
         });
         Set<String> onboard = new TreeSet<>();
+        Map<Account, String> refused = new TreeMap<>(java.util.Comparator.comparing(Account::id));
         for (String targetId : targets) {
+            Target target = this.targets.findTarget(targetId).orElse(null);
+            if (target == null) {
+                continue;
+            }
+            OnboardDenyList denyList = OnboardDenyList.of(target, ownUsernames(target));
+            Map<String, LoginFacts> found = facts.getOrDefault(targetId, Map.of());
             for (Account account : accounts.listAccounts(targetId)) {
-                if (!linked.contains(account.id()) && !admins.contains(account.id())) {
+                if (linked.contains(account.id()) || admins.contains(account.id())) {
+                    continue;
+                }
+                OnboardDenyList.Decision decision = denyList.decide(account.username(), found.get(account.username()));
+                if (decision.onboard()) {
                     onboard.add(account.id());
+                } else {
+                    refused.put(account, decision.reason());
                 }
             }
         }
-        return List.copyOf(onboard);
+        return new Candidates(List.copyOf(onboard), refused);
     }
 
     private void addToTotal(String jobId, long more) {

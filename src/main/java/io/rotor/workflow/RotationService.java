@@ -444,11 +444,16 @@ public class RotationService {
      * @throws IllegalStateException when the target has no admin account with a stored credential
      */
     public java.util.List<String> discover(String targetId, String filter) {
+        return discoverLogins(targetId, filter).usernames();
+    }
+
+    /** Discovery with what the connector learned about each login (uid, privileges), for the onboarding deny-list. */
+    public io.rotor.connector.DiscoverResult discoverLogins(String targetId, String filter) {
         Target target = targets.findTarget(targetId).orElseThrow(() -> new VaultException("unknown target '" + targetId + "'"));
         Login admin = adminLogin(null, target).orElseThrow(() -> new IllegalStateException("target '" + targetId
                 + "' has no admin account with a stored password; discovery logs in as the admin account"));
         return timed(target, "discover", () -> connector(target)
-                .discover(new io.rotor.connector.DiscoverRequest(target, admin, filter)).usernames());
+                .discover(new io.rotor.connector.DiscoverRequest(target, admin, filter)));
     }
 
     private Optional<Login> adminLogin(Account account, Target target) {

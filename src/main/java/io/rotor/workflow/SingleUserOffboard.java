@@ -3,20 +3,25 @@ package io.rotor.workflow;
 import io.rotor.domain.JobProgress;
 import io.rotor.domain.JobResult;
 import io.rotor.vault.AccessRepository;
+import io.rotor.vault.AccountLink;
 import io.rotor.vault.AttributeRepository;
 import io.rotor.vault.GroupRepository;
 import io.rotor.vault.ResyncResult;
 import org.apache.camel.Header;
 
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * The Java side of the single-user-offboard routes ({@code routes/single-user-offboard*.camel.yaml}): the seed's
  * four steps on the vault model ({@link GroupRepository}, {@link AttributeRepository}, {@link AccessRepository}),
  * each recorded as one result of its own step. Every step is idempotent ("nothing changed" when run again). With
- * {@code dryRun} a step only records what it would do.
+ * {@code dryRun} a step only records what it would do. The request's {@code target} bounds the accounts touched:
+ * associations move only on the vault accounts linked to backing accounts of those targets. The group steps act on
+ * the vault user target's groups, as the seed's steps 1 and 3 do.
  */
 public class SingleUserOffboard {
     public static final String WORKFLOW = "single-user-offboard";
@@ -53,18 +58,48 @@ public class SingleUserOffboard {
                 () -> to + " joined " + groups.inheritGroups(actor, from, to) + " group(s) of " + from);
     }
 
-    /** Step 2: the departing user's associations on the vault target move to the inheriting user. */
+    /**
+     * Step 2: the departing user's associations move to the inheriting user, on the vault accounts of the vault
+     * target that are linked (through the link attribute) to a backing account on one of the request's targets.
+     * Associations with vault accounts of other targets are left as they are, and the result counts them.
+     */
     public JobProgress transferAssociations(@Header("jobId") String jobId, @Header("dryRun") Boolean dryRun,
                                             @Header("userToOffboard") String from, @Header("userToInherit") String to,
+                                            @Header("target") List<String> targets,
                                             @Header("vaultTarget") String vaultTarget,
                                             @Header("vaultAssociationAttribute") String associationAttr,
+                                            @Header("vaultLinkAttribute") String linkAttr,
                                             @Header("actor") String actor) {
         return step(jobId, STEP_TRANSFER, dryRun, from,
-                () -> "would move the associations ('" + associationAttr + "') of " + from + " to " + to + " on "
-                        + attributes.vaultAccountsWithAttributeValue(vaultTarget, associationAttr, from).size()
-                        + " vault account(s)",
-                () -> attributes.transferAssociations(actor, vaultTarget, associationAttr, from, to)
-                        + " vault account(s) moved from " + from + " to " + to);
+                () -> {
+                    Set<String> scope = vaultAccountsOn(targets, vaultTarget, linkAttr);
+                    long all = attributes.vaultAccountsWithAttributeValue(vaultTarget, associationAttr, from).size();
+                    long inScope = attributes.vaultAccountsWithAttributeValue(vaultTarget, associationAttr, from).stream()
+                            .filter(a -> scope.contains(a.id())).count();
+                    return "would move the associations ('" + associationAttr + "') of " + from + " to " + to + " on "
+                            + inScope + " vault account(s) linked to targets " + targets + "; " + (all - inScope)
+                            + " on other targets are left as they are";
+                },
+                () -> {
+                    Set<String> scope = vaultAccountsOn(targets, vaultTarget, linkAttr);
+                    long all = attributes.vaultAccountsWithAttributeValue(vaultTarget, associationAttr, from).size();
+                    int moved = attributes.transferAssociations(actor, vaultTarget, associationAttr, from, to, scope);
+                    return moved + " vault account(s) linked to targets " + targets + " moved from " + from + " to " + to
+                            + "; " + (all - moved) + " on other targets left as they are";
+                });
+    }
+
+    /** The vault accounts linked to a backing account on one of {@code targets}; refuses a request naming none. */
+    private Set<String> vaultAccountsOn(List<String> targets, String vaultTarget, String linkAttr) {
+        if (targets == null || targets.isEmpty()) {
+            throw new IllegalArgumentException("the request names no target: an offboard only touches the accounts of"
+                    + " the targets it names");
+        }
+        Set<String> ids = new HashSet<>();
+        for (AccountLink link : attributes.links(vaultTarget, linkAttr, targets)) {
+            ids.add(link.vaultAccountId());
+        }
+        return ids;
     }
 
     /** Step 3: the departing user leaves every group. */

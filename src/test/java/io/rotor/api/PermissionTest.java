@@ -34,6 +34,13 @@ class PermissionTest {
     }
 
     @Test
+    void onlyAnAdminOnboardsSinceOnboardingWritesTheInventory() {
+        assertThat(Permission.ONBOARD.roles()).containsExactly(Role.ADMIN);
+        assertThat(Permission.ONBOARD.allows(Role.OPERATOR)).isFalse();
+        assertThat(Permission.RUN_WORKFLOW.allows(Role.OPERATOR)).as("the other workflows stay open to operators").isTrue();
+    }
+
+    @Test
     void anAdminMayDoEverything() {
         for (Permission p : Permission.values()) {
             assertThat(p.allows(Role.ADMIN)).as(p.name()).isTrue();

@@ -189,7 +189,9 @@ class OnboardOffboardIT {
         JsonNode results = JSON.readTree(ok(call("GET", "/api/v1/jobs/" + job.get("jobId").asText() + "/results",
                 admin(), null)).body()).get("results");
         assertThat(results).allSatisfy(r -> assertThat(r.get("outcome").asText()).isEqualTo("PLANNED"));
-        assertThat(results.toString()).contains("would create user group dba").contains("would list the login accounts of target 'pg'");
+        assertThat(results.toString()).contains("would create user group dba")
+                .contains("would list " + PER_TARGET + " login account(s) on 'pg' matching 'rotor_it_onb_pg_%'")
+                .contains("would add login 'rotor_it_onb_my_00' to the vault as my.rotor_it_onb_my_00");
         assertThat(JSON.readTree(ok(call("GET", "/api/v1/accounts?target=pg", admin(), null)).body())).hasSize(1);
         assertThat(targets.pgLogin(pgUsers.get(0), unknownPasswords.get(pgUsers.get(0)).toCharArray())).isTrue();
         assertThat(targets.mariaLogin(myUsers.get(0), unknownPasswords.get(myUsers.get(0)).toCharArray())).isTrue();

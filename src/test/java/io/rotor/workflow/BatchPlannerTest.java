@@ -165,6 +165,28 @@ class BatchPlannerTest {
     }
 
     @Test
+    void heldBackAccountsLeaveTheStreamAndComeLastInBatchesOfTheirOwn() throws Exception {
+        try (Vault vault = Vault.open(null, null, null, dataDir, MasterKey.load(null, dataDir.resolve("master.key")), 4)) {
+            vault.targets().upsertTarget(new Target("pg1", "postgresql", "127.0.0.1", 5432, "postgres", TlsMode.DISABLE,
+                    null, null, Map.of()));
+            insertAccounts(vault.dataSource(), IntStream.range(0, 70).mapToObj(i -> String.format("acct-%03d", i)).toList(),
+                    i -> "pg1");
+            insertAccounts(vault.dataSource(), List.of("a-admin", "a-login"), i -> "pg1");
+
+            Iterator<List<String>> batches = new BatchPlanner(vault.jobs()).accountBatches(List.of("pg1"), 32,
+                    Set.of("a-admin", "a-login"), List.of(List.of("a-login"), List.of("a-admin")));
+            List<List<String>> all = new ArrayList<>();
+            batches.forEachRemaining(all::add);
+
+            // 70 others in batches of 32, 32 and 6 (no held-back id among them), then the login, then the admin
+            assertThat(all).extracting(List::size).containsExactly(32, 32, 6, 1, 1);
+            assertThat(all.subList(0, 3)).allSatisfy(b -> assertThat(b).allMatch(id -> id.startsWith("acct-")));
+            assertThat(all.get(3)).containsExactly("a-login");
+            assertThat(all.get(4)).containsExactly("a-admin");
+        }
+    }
+
+    @Test
     void aCursorNeedsTargets() {
         assertThatThrownBy(() -> new AccountIdCursor(null, List.of(), 32)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new BatchPlanner(null).accountBatches(List.of("t"), 32)).isInstanceOf(IllegalStateException.class);

@@ -26,7 +26,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class FakeTarget implements ConnectorFactory {
     public final Map<String, String> passwords = new ConcurrentHashMap<>();
+    /** What discovery reports about a login besides its name (uid, privileges); none when absent. */
+    public final Map<String, io.rotor.connector.LoginFacts> facts = new ConcurrentHashMap<>();
     final List<String> offered = new ArrayList<>();
+    /** The usernames whose password changed, in the order the changes were applied. */
+    public final List<String> changedUsernames = java.util.Collections.synchronizedList(new ArrayList<>());
     public volatile int rejectNextChanges;
     /** The change is applied but the caller is told "outcome unknown". */
     volatile boolean unknownAfterApplying;
@@ -47,6 +51,8 @@ public final class FakeTarget implements ConnectorFactory {
     public volatile FaultProxy.Mode fault = FaultProxy.Mode.PASS;
     /** Every secret the connector would have put on the wire: login secrets and candidates. */
     public final StringBuffer wire = new StringBuffer();
+    /** The filter of the last discovery (the double lists every login whatever the filter). */
+    public volatile String lastDiscoverFilter;
     /** What {@link TargetConnector#defaultPolicy()} answers; null: the built-in default. */
     public volatile io.rotor.domain.PasswordPolicy defaultPolicy;
 
@@ -119,6 +125,7 @@ public final class FakeTarget implements ConnectorFactory {
                     return ChangeResult.unknown("timeout");
                 }
                 passwords.put(request.username(), next);
+                changedUsernames.add(request.username());
                 String after = afterApplying(target);
                 if (after != null) {
                     return ChangeResult.unknown(after);
@@ -159,7 +166,8 @@ public final class FakeTarget implements ConnectorFactory {
 
             @Override
             public DiscoverResult discover(DiscoverRequest request) {
-                return new DiscoverResult(List.copyOf(passwords.keySet()));
+                lastDiscoverFilter = request.filter();
+                return new DiscoverResult(List.copyOf(passwords.keySet()), facts);
             }
 
             @Override

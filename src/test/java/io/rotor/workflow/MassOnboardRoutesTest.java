@@ -135,6 +135,10 @@ class MassOnboardRoutesTest {
     }
 
     private Job newJob(boolean dryRun) {
+        return newJob(dryRun, Map.of());
+    }
+
+    private Job newJob(boolean dryRun, Map<String, Object> extra) {
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("target", List.of("fleet"));
         parameters.put("vaultUserTarget", "staff");
@@ -144,6 +148,7 @@ class MassOnboardRoutesTest {
         parameters.put("vaultLinkAttribute", LINK);
         parameters.put("vaultTemplateId", "tpl");
         parameters.put("batchSize", 32);
+        parameters.putAll(extra);
         return jobs.create(new NewJob(MassOnboard.WORKFLOW, parameters, dryRun, false, "api:token:test"));
     }
 
@@ -179,7 +184,7 @@ class MassOnboardRoutesTest {
         assertThat(vault.accounts().listAccounts("fleet")).extracting(Account::username).doesNotContain("bad;name");
         assertThat(jobs.results(job.id(), 0, 1000)).filteredOn(r -> r.step().equals(MassOnboard.STEP_DISCOVERY))
                 .extracting(JobResult::reason).anySatisfy(reason -> assertThat(reason)
-                        .startsWith("found 73 login account(s) on 'fleet': 70 added to the vault, 2 already there, 1 skipped: bad;name")
+                        .startsWith("found 73 login account(s) on 'fleet' matching 'app%': 70 added to the vault, 2 already there, 1 skipped: bad;name")
                         .contains("semicolon"));
         // steps 4-6: every account has a new password on the target, its CURRENT, and a linked vault account
         for (int i = 0; i < DISCOVERED; i++) {
@@ -235,19 +240,117 @@ class MassOnboardRoutesTest {
     }
 
     @Test
-    void aDryRunRecordsThePlanAndTouchesNothing() {
+    void aDryRunNamesEveryLoginItWouldOnboardAndTouchesNothing() {
+        Map<String, String> before = new HashMap<>(target.passwords);
+
         Job job = run(newJob(true));
 
         assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
-        assertThat(jobs.results(job.id(), 0, 100)).extracting(JobResult::outcome).containsOnly("PLANNED");
-        assertThat(jobs.results(job.id(), 0, 100)).extracting(JobResult::step).containsExactly(
-                MassOnboard.STEP_GROUPS, MassOnboard.STEP_GROUPS, MassOnboard.STEP_MEMBERS, MassOnboard.STEP_MEMBERS,
-                MassOnboard.STEP_DISCOVERY, MassOnboard.STEP_DISCOVERY, MassOnboard.STEP_PASSWORDS,
-                MassOnboard.STEP_VAULT_ACCOUNTS, MassOnboard.STEP_VAULT_ACCOUNTS);
+        List<JobResult> results = jobs.results(job.id(), 0, 1000);
+        assertThat(job.total()).isEqualTo(job.done()).isEqualTo(results.size());
+        assertThat(results).extracting(JobResult::outcome).containsOnly("PLANNED");
+        // groups, members; discovery: one row per login it would add, the target's summary, the resync; then the
+        // one account already in the vault: its password, its vault account; the final resync
+        List<String> expectedSteps = new java.util.ArrayList<>(List.of(MassOnboard.STEP_GROUPS, MassOnboard.STEP_GROUPS,
+                MassOnboard.STEP_MEMBERS, MassOnboard.STEP_MEMBERS));
+        for (int i = 0; i < DISCOVERED + 2; i++) {
+            expectedSteps.add(MassOnboard.STEP_DISCOVERY);
+        }
+        expectedSteps.addAll(List.of(MassOnboard.STEP_PASSWORDS, MassOnboard.STEP_VAULT_ACCOUNTS, MassOnboard.STEP_VAULT_ACCOUNTS));
+        assertThat(results).extracting(JobResult::step).containsExactlyElementsOf(expectedSteps);
+        assertThat(results).filteredOn(r -> r.step().equals(MassOnboard.STEP_DISCOVERY) && r.accountId() != null)
+                .extracting(JobResult::accountId).hasSize(DISCOVERED).contains("fleet.app00", "fleet.app69");
+        assertThat(results).extracting(JobResult::reason).anySatisfy(reason -> assertThat(reason)
+                .startsWith("would list 73 login account(s) on 'fleet' matching 'app%': 70 would be added to the vault,"
+                        + " 2 already there, 1 skipped: bad;name"));
         assertThat(vault.groups().listGroups("staff")).isEmpty();
         assertThat(vault.accounts().listAccounts("fleet")).hasSize(2);
         assertThat(vault.accounts().listAccounts("vault")).isEmpty();
-        assertThat(target.passwords.get("dba")).isEqualTo("dba-old");
+        assertThat(target.passwords).isEqualTo(before);
+    }
+
+    @Test
+    void privilegedAndSystemLoginsThatTheFilterMatchesAreRefusedWithTheirReasonInTheDryRunAndNeverTouched() {
+        target.passwords.put("app_su", "su-secret");
+        target.facts.put("app_su", io.rotor.connector.LoginFacts.privileges(java.util.Set.of("SUPERUSER")));
+        target.passwords.put("app_sys", "sys-secret");
+        target.facts.put("app_sys", io.rotor.connector.LoginFacts.uid(0));
+        // an account put into the vault earlier under the admin's login name (in other case)
+        vault.accounts().upsertAccount("fleet.root-copy", "fleet", "ROOT", CredentialType.PASSWORD, null);
+        target.passwords.put("ROOT", "root-secret");
+
+        Job dry = run(newJob(true));
+
+        List<JobResult> planned = jobs.results(dry.id(), 0, 1000);
+        assertThat(planned).filteredOn(r -> r.outcome().equals(MassOnboard.REFUSED))
+                .extracting(JobResult::accountId, JobResult::step)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("fleet.app_su", MassOnboard.STEP_DISCOVERY),
+                        org.assertj.core.groups.Tuple.tuple("fleet.app_sys", MassOnboard.STEP_DISCOVERY),
+                        org.assertj.core.groups.Tuple.tuple("fleet.root-copy", MassOnboard.STEP_DISCOVERY));
+        assertThat(planned).filteredOn(r -> "fleet.app_su".equals(r.accountId())).singleElement()
+                .extracting(JobResult::reason).asString()
+                .isEqualTo("login 'app_su' is not onboarded: privileged on the target: SUPERUSER (an admin may allow it"
+                        + " with target setting onboarding.allow)");
+        assertThat(planned).filteredOn(r -> "fleet.app_sys".equals(r.accountId())).singleElement()
+                .extracting(JobResult::reason).asString().contains("uid 0 (superuser)");
+        assertThat(planned).filteredOn(r -> "fleet.root-copy".equals(r.accountId())).singleElement()
+                .extracting(JobResult::reason).asString().contains("the target's own admin or login account");
+        assertThat(planned).filteredOn(r -> r.step().equals(MassOnboard.STEP_PASSWORDS)).extracting(JobResult::accountId)
+                .containsExactly("fleet.dba");
+
+        Job job = run(newJob(false));
+
+        assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(vault.accounts().findAccount("fleet.app_su")).isEmpty();
+        assertThat(vault.accounts().findAccount("fleet.app_sys")).isEmpty();
+        assertThat(target.passwords).containsEntry("app_su", "su-secret").containsEntry("app_sys", "sys-secret")
+                .containsEntry("ROOT", "root-secret");
+        assertThat(vault.attributes().linkedVaultAccounts("vault", LINK, "fleet.root-copy")).isEmpty();
+        assertThat(jobs.results(job.id(), 0, 1000)).filteredOn(r -> r.outcome().equals(MassOnboard.REFUSED))
+                .extracting(JobResult::accountId).containsExactlyInAnyOrder("fleet.app_su", "fleet.app_sys", "fleet.root-copy");
+        assertThat(target.passwords.get("app00")).isNotEqualTo("unknown-0");
+    }
+
+    @Test
+    void anAdminMayAllowARefusedLoginOnOneTargetAndTheResultSaysWhichRuleWasOverridden() {
+        target.passwords.put("app_su", "su-secret");
+        target.facts.put("app_su", io.rotor.connector.LoginFacts.privileges(java.util.Set.of("SUPERUSER")));
+        vault.targets().upsertTarget(new Target("fleet", "fake", "localhost", 1, null, TlsMode.DISABLE, "fleet-admin", null,
+                Map.of(MassOnboard.DISCOVERY_FILTER, "app%", OnboardDenyList.ALLOW_SETTING, "app_su")));
+
+        Job job = run(newJob(false));
+
+        assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(target.passwords.get("app_su")).isNotEqualTo("su-secret").isEqualTo(current("fleet.app_su"));
+        assertThat(jobs.results(job.id(), 0, 1000)).filteredOn(r -> "fleet.app_su".equals(r.accountId())
+                        && r.step().equals(MassOnboard.STEP_DISCOVERY)).singleElement().extracting(JobResult::reason)
+                .asString().isEqualTo("login 'app_su' added to the vault: allowed by target setting onboarding.allow"
+                        + " despite: privileged on the target: SUPERUSER");
+    }
+
+    @Test
+    void withoutAnyDiscoveryFilterTheJobFailsBeforeItsFirstStepAndChangesNothing() {
+        vault.targets().upsertTarget(new Target("fleet", "fake", "localhost", 1, null, TlsMode.DISABLE, "fleet-admin", null,
+                Map.of()));
+        Map<String, String> before = new HashMap<>(target.passwords);
+
+        Job job = run(newJob(false));
+
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.reason()).contains("target 'fleet' has no discovery.filter setting and the request gives no"
+                + " discoveryFilter");
+        assertThat(jobs.resultCount(job.id())).isZero();
+        assertThat(target.lastDiscoverFilter).isNull();
+        assertThat(target.passwords).isEqualTo(before);
+        assertThat(vault.accounts().listAccounts("fleet")).hasSize(2);
+        assertThat(vault.groups().listGroups("staff")).isEmpty();
+    }
+
+    @Test
+    void theRequestsFilterIsTheOneDiscoveryUses() {
+        run(newJob(true, Map.of(MassOnboard.DISCOVERY_FILTER_FIELD, "app0%")));
+
+        assertThat(target.lastDiscoverFilter).isEqualTo("app0%");
     }
 
     @Test

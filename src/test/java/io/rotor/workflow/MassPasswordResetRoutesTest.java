@@ -51,6 +51,7 @@ class MassPasswordResetRoutesTest extends CamelMainTestSupport {
     private Vault vault;
     private JobStore jobs;
     private final FakeTarget target = new FakeTarget();
+    private RotationService rotation;
     /** A job id to cancel as soon as its first batch is recorded (the cancel test). */
     private final AtomicReference<String> cancelAfterFirstBatch = new AtomicReference<>();
 
@@ -80,7 +81,7 @@ class MassPasswordResetRoutesTest extends CamelMainTestSupport {
         jobs = new JobStore(vault.jobs(), vault.jobResults());
         ConnectorRegistry connectors = new ConnectorRegistry();
         connectors.register(target);
-        RotationService rotation = new RotationService(vault, connectors, new PasswordGenerator(), new RotorMetrics(),
+        rotation = new RotationService(vault, connectors, new PasswordGenerator(), new RotorMetrics(),
                 Duration.ofMinutes(5), 3);
         WorkflowJobs workflowJobs = new WorkflowJobs(jobs, new JobReportWriter(jobs, dataDir));
         registry.bind("rotationService", rotation);
@@ -97,7 +98,7 @@ class MassPasswordResetRoutesTest extends CamelMainTestSupport {
         registry.bind("vaultSync", vaultSync);
         registry.bind("massOnboard", new MassOnboard(workflowJobs, vault, rotation, vaultSync));
         registry.bind("massPasswordReset", new MassPasswordReset(workflowJobs, new BatchPlanner(vault.jobs()),
-                vault.accounts(), vault.attributes()));
+                vault.accounts(), vault.attributes(), vault.targets()));
         registry.bind("singleUserOffboard", new SingleUserOffboard(workflowJobs, vault.groups(), vault.attributes(),
                 vault.access()));
         registry.bind("batchResultsStrategy", new BatchResultsStrategy(jobs) {
@@ -140,11 +141,16 @@ class MassPasswordResetRoutesTest extends CamelMainTestSupport {
     }
 
     private Job newJob(int batchSize, boolean dryRun, boolean report) {
+        return newJob(batchSize, dryRun, report, Map.of());
+    }
+
+    private Job newJob(int batchSize, boolean dryRun, boolean report, Map<String, Object> extra) {
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("target", List.of("fleet"));
         parameters.put("vaultTarget", "vault");
         parameters.put("vaultLinkAttribute", LINK);
         parameters.put("batchSize", batchSize);
+        parameters.putAll(extra);
         return jobs.create(new NewJob(MassPasswordReset.WORKFLOW, parameters, dryRun, report, "api:token:test"));
     }
 
@@ -159,7 +165,7 @@ class MassPasswordResetRoutesTest extends CamelMainTestSupport {
     }
 
     @Test
-    void everyAccountGetsANewPasswordOnTheTargetAndInItsLinkedVaultAccount() {
+    void everyAccountPairGetsANewPasswordOnTheTargetAndInItsLinkedVaultAccount() {
         Map<String, String> before = new HashMap<>(target.passwords);
 
         Job job = run(newJob(32, false, false));
@@ -170,18 +176,77 @@ class MassPasswordResetRoutesTest extends CamelMainTestSupport {
         assertThat(job.succeeded()).isEqualTo(2L * ACCOUNTS);
         for (int i = 0; i < ACCOUNTS; i++) {
             String id = "acct-%03d".formatted(i);
-            assertThat(target.passwords.get(id)).isNotEqualTo(before.get(id)).isEqualTo(current(id));
             if (i % 10 != 9) {
+                assertThat(target.passwords.get(id)).isNotEqualTo(before.get(id)).isEqualTo(current(id));
                 assertThat(current("v-" + id)).isEqualTo(target.passwords.get(id));
+            } else {
+                // no vault account links to it: not a pair, so not reset, and the result says why
+                assertThat(target.passwords.get(id)).isEqualTo(before.get(id)).isEqualTo(current(id));
             }
         }
         assertThat(jobs.steps(job.id())).extracting(JobStep::name, JobStep::status, JobStep::succeeded)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(MassPasswordReset.STEP_UPDATE, JobStatus.SUCCEEDED, (long) ACCOUNTS),
                         org.assertj.core.groups.Tuple.tuple(MassPasswordReset.STEP_SYNC, JobStatus.SUCCEEDED, (long) ACCOUNTS));
-        assertThat(jobs.results(job.id(), 0, 1000)).filteredOn(r -> r.step().equals(MassPasswordReset.STEP_SYNC))
-                .extracting(JobResult::reason).contains("1 vault account(s) updated, 0 already in sync",
-                        "no vault account on 'vault' is linked to it through 'backing_account'");
+        List<JobResult> results = jobs.results(job.id(), 0, 1000);
+        assertThat(results).filteredOn(r -> r.step().equals(MassPasswordReset.STEP_SYNC) && r.outcome().equals("SUCCEEDED"))
+                .extracting(JobResult::reason).containsOnly("1 vault account(s) updated, 0 already in sync");
+        assertThat(results).filteredOn(r -> r.outcome().equals(MassPasswordReset.SKIPPED) && r.step().equals(MassPasswordReset.STEP_UPDATE))
+                .hasSize(ACCOUNTS / 10).allSatisfy(r -> assertThat(r.reason()).isEqualTo("no vault account on 'vault'"
+                        + " is linked to it through 'backing_account': not an account pair, so its password is not reset"))
+                .extracting(JobResult::accountId).contains("acct-009", "acct-099");
         assertThat(vault.accounts().accountsWithPending()).isEmpty();
+    }
+
+    /** Sorts before every acct-nnn, so that id order alone would rotate it first. */
+    private static final String ADMIN = "a-fleet-admin";
+
+    /** The target gets an admin account (username root) that every other change goes through. */
+    private void giveTheTargetAnAdminAccount() {
+        vault.accounts().upsertAccount(ADMIN, "fleet", "root", CredentialType.PASSWORD, null);
+        target.passwords.put("root", "admin-initial");
+        rotation.set(ADMIN, secret("admin-initial"), true, "test");
+        vault.targets().upsertTarget(new Target("fleet", "fake", "localhost", 1, null, TlsMode.DISABLE, ADMIN, null, Map.of()));
+    }
+
+    @Test
+    void theTargetsAdminAccountIsSkippedWithItsReasonUnlessAskedFor() {
+        giveTheTargetAnAdminAccount();
+        // even a linked admin account is left alone unless asked for
+        vault.accounts().upsertAccount("v-admin", "vault", "root", CredentialType.PASSWORD, null);
+        vault.attributes().setAttribute("test", "v-admin", LINK, List.of(ADMIN));
+
+        Job job = run(newJob(32, false, false));
+
+        assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(target.passwords.get("root")).isEqualTo("admin-initial");
+        assertThat(target.passwords.get("acct-000")).isNotEqualTo("initial-0");
+        assertThat(jobs.results(job.id(), 0, 1000)).filteredOn(r -> ADMIN.equals(r.accountId()))
+                .extracting(JobResult::outcome).containsOnly(MassPasswordReset.SKIPPED);
+        assertThat(jobs.results(job.id(), 0, 1000)).filteredOn(r -> ADMIN.equals(r.accountId())
+                        && r.step().equals(MassPasswordReset.STEP_UPDATE)).singleElement().extracting(JobResult::reason)
+                .asString().contains("includeAdminAccounts");
+    }
+
+    @Test
+    void askedForTheAdminAccountIsRotatedLastAfterEveryOtherAccountOfItsTarget() {
+        giveTheTargetAnAdminAccount();
+
+        Job dry = run(newJob(32, true, false, Map.of(MassPasswordReset.INCLUDE_ADMIN_ACCOUNTS, true)));
+        List<JobResult> plan = jobs.results(dry.id(), 0, 1000);
+        assertThat(plan).filteredOn(r -> r.outcome().equals("PLANNED") && r.step().equals(MassPasswordReset.STEP_UPDATE))
+                .last().extracting(JobResult::accountId).isEqualTo(ADMIN);
+
+        Job job = run(newJob(32, false, false, Map.of(MassPasswordReset.INCLUDE_ADMIN_ACCOUNTS, true)));
+
+        assertThat(job.status()).as(String.valueOf(job.reason())).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(target.passwords.get("root")).isNotEqualTo("admin-initial").isEqualTo(current(ADMIN));
+        // 90 pairs changed through the admin account, then the admin account itself, last
+        assertThat(target.changedUsernames).hasSize(ACCOUNTS - ACCOUNTS / 10 + 1).last().isEqualTo("root");
+        List<JobResult> updates = jobs.results(job.id(), 0, 1000).stream()
+                .filter(r -> r.step().equals(MassPasswordReset.STEP_UPDATE) && !r.outcome().equals(MassPasswordReset.SKIPPED))
+                .toList();
+        assertThat(updates).last().extracting(JobResult::accountId).isEqualTo(ADMIN);
+        assertThat(updates).allMatch(JobResult::success);
     }
 
     @Test
@@ -210,7 +275,7 @@ class MassPasswordResetRoutesTest extends CamelMainTestSupport {
         assertThat(job.status()).isEqualTo(JobStatus.CANCELLED);
         assertThat(job.reason()).startsWith("cancelled by the-test after 64 result(s)");
         long changed = target.passwords.entrySet().stream().filter(e -> !e.getValue().startsWith("initial-")).count();
-        assertThat(changed).isEqualTo(32);
+        assertThat(changed).as("the first batch of 32, less its 3 accounts without a vault account").isEqualTo(29);
         assertThat(vault.accounts().accountsWithPending()).isEmpty();
     }
 
@@ -233,15 +298,19 @@ class MassPasswordResetRoutesTest extends CamelMainTestSupport {
         assertThat(target.passwords.values()).allMatch(p -> p.startsWith("initial-"));
         assertThat(target.logins).isZero();
         assertThat(current("v-acct-000")).isEqualTo("initial-0");
-        List<JobResult> plan = jobs.results(job.id(), 0, 1000);
-        assertThat(plan).hasSize(2 * ACCOUNTS).allMatch(r -> r.outcome().equals("PLANNED"));
-        // batch by batch: the batch's updates, then its vault synchronisations
+        List<JobResult> all = jobs.results(job.id(), 0, 1000);
+        assertThat(all).hasSize(2 * ACCOUNTS);
+        // the accounts without a vault account are named as skipped, with the reason
+        assertThat(all).filteredOn(r -> r.outcome().equals(MassPasswordReset.SKIPPED)).hasSize(2 * ACCOUNTS / 10);
+        List<JobResult> plan = all.stream().filter(r -> r.outcome().equals("PLANNED")).toList();
+        assertThat(plan).hasSize(2 * (ACCOUNTS - ACCOUNTS / 10));
+        // batch by batch: the batch's updates, then its vault synchronisations (29 pairs in the first batch of 32)
         assertThat(plan.get(0).accountId()).isEqualTo("acct-000");
         assertThat(plan.get(0).step()).isEqualTo(MassPasswordReset.STEP_UPDATE);
-        assertThat(plan.get(31).accountId()).isEqualTo("acct-031");
-        assertThat(plan.get(32).step()).isEqualTo(MassPasswordReset.STEP_SYNC);
-        assertThat(plan.get(32).reason()).isEqualTo("would store the new password in vault account(s) v-acct-000 (vault only)");
-        assertThat(plan.get(64).accountId()).isEqualTo("acct-032");
+        assertThat(plan.get(28).accountId()).isEqualTo("acct-031");
+        assertThat(plan.get(29).step()).isEqualTo(MassPasswordReset.STEP_SYNC);
+        assertThat(plan.get(29).reason()).isEqualTo("would store the new password in vault account(s) v-acct-000 (vault only)");
+        assertThat(plan.get(58).accountId()).isEqualTo("acct-032");
     }
 
     @Test
@@ -293,6 +362,41 @@ class MassPasswordResetRoutesTest extends CamelMainTestSupport {
                 .containsExactlyInAnyOrder("v-acct-000", "v-acct-001");
         assertThat(vault.groups().groupsOf("alice")).isEmpty();
         assertThat(jobs.steps(job.id())).extracting(JobStep::status).containsOnly(JobStatus.SUCCEEDED);
+    }
+
+    @Test
+    void singleUserOffboardTouchesOnlyTheAccountsOfTheTargetsItNames() {
+        vault.users().ensureUserTarget("test", "people");
+        vault.users().upsertUser("test", new io.rotor.domain.VaultUser("alice", "people", "alice", "Alice", false));
+        vault.users().upsertUser("test", new io.rotor.domain.VaultUser("bob", "people", "bob", "Bob", false));
+        // a second target whose pair alice also owns
+        vault.targets().upsertTarget(new Target("other", "fake", "localhost", 2, null, TlsMode.DISABLE, null, null, Map.of()));
+        vault.accounts().upsertAccount("other-1", "other", "other-1", CredentialType.PASSWORD, null);
+        vault.accounts().upsertAccount("v-other-1", "vault", "other-1", CredentialType.PASSWORD, null);
+        vault.attributes().setAttribute("test", "v-other-1", LINK, List.of("other-1"));
+        vault.attributes().setAttribute("test", "v-other-1", "owners", List.of("alice"));
+        vault.attributes().setAttribute("test", "v-acct-000", "owners", List.of("alice"));
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("userToOffboard", "alice");
+        parameters.put("userToInherit", "bob");
+        parameters.put("target", List.of("other"));
+        parameters.put("vaultTarget", "vault");
+        parameters.put("vaultAssociationAttribute", "owners");
+        parameters.put("vaultLinkAttribute", LINK);
+
+        Job dry = template.requestBodyAndHeader("direct:single-user-offboard", null, "jobId",
+                jobs.create(new NewJob(SingleUserOffboard.WORKFLOW, parameters, true, false, "test")).id(), Job.class);
+        assertThat(jobs.results(dry.id(), 0, 10)).filteredOn(r -> r.step().equals(SingleUserOffboard.STEP_TRANSFER))
+                .singleElement().extracting(JobResult::reason).asString()
+                .isEqualTo("would move the associations ('owners') of alice to bob on 1 vault account(s) linked to"
+                        + " targets [other]; 1 on other targets are left as they are");
+
+        Job job = template.requestBodyAndHeader("direct:single-user-offboard", null, "jobId",
+                jobs.create(new NewJob(SingleUserOffboard.WORKFLOW, parameters, false, false, "test")).id(), Job.class);
+
+        assertThat(job.status()).as(String.valueOf(job.reason())).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(vault.attributes().attribute("v-other-1", "owners")).containsExactly("bob");
+        assertThat(vault.attributes().attribute("v-acct-000", "owners")).containsExactly("alice");
     }
 
     @Test

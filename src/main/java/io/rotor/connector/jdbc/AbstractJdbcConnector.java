@@ -107,7 +107,7 @@ public abstract class AbstractJdbcConnector implements TargetConnector {
     protected abstract void selfChange(Session session, String username, Secret newSecret) throws StatementFailure;
 
     /** Lists login accounts in an open admin session. */
-    protected abstract List<String> listAccounts(Session session, String filter) throws StatementFailure;
+    protected abstract DiscoverResult listAccounts(Session session, String filter) throws StatementFailure;
 
     /** Refuses what cannot be sent safely, before anything is sent; null when acceptable. */
     protected String refusal(String username, Secret newSecret) {
@@ -189,7 +189,7 @@ public abstract class AbstractJdbcConnector implements TargetConnector {
         }
         String[] secrets = redactions(request.admin().secret());
         try (Session session = adminSession(request.admin())) {
-            return new DiscoverResult(listAccounts(session, request.filter()));
+            return listAccounts(session, request.filter());
         } catch (StatementFailure f) {
             forgetAdminPoolAfter(f);
             throw new JdbcConnectorException("discover on target " + target.id() + " failed: "

@@ -1,5 +1,7 @@
 package io.rotor.connector.jdbc;
 
+import io.rotor.connector.DiscoverResult;
+import io.rotor.connector.LoginFacts;
 import io.rotor.domain.Secret;
 import io.rotor.domain.Target;
 
@@ -164,16 +166,31 @@ public class MariaDbConnector extends AbstractJdbcConnector {
                 : "ALTER USER CURRENT_USER() IDENTIFIED BY " + literal);
     }
 
+    /** Accounts of the connector's host, with the global privileges that make one an administrator. */
     @Override
-    protected List<String> listAccounts(Session session, String filter) throws StatementFailure {
+    protected DiscoverResult listAccounts(Session session, String filter) throws StatementFailure {
         boolean nbe = sessionInfo(session).noBackslashEscapes();
-        String sql = "SELECT User AS user_name FROM mysql.user WHERE Host = " + SqlQuoting.mariaLiteral(accountHost(), nbe)
+        String sql = "SELECT User AS user_name, Super_priv AS super_priv, Grant_priv AS grant_priv,"
+                + " Create_user_priv AS create_user_priv FROM mysql.user WHERE Host = " + SqlQuoting.mariaLiteral(accountHost(), nbe)
                 + (filter == null || filter.isEmpty() ? "" : " AND User LIKE " + SqlQuoting.mariaLiteral(filter, nbe))
                 + " ORDER BY User";
         List<String> names = new ArrayList<>();
+        Map<String, LoginFacts> facts = new java.util.HashMap<>();
         for (Map<String, Object> row : session.query(sql)) {
-            names.add(String.valueOf(row.get("user_name")));
+            String name = String.valueOf(row.get("user_name"));
+            names.add(name);
+            java.util.Set<String> privileges = new java.util.TreeSet<>();
+            granted(row, "super_priv", "SUPER", privileges);
+            granted(row, "grant_priv", "GRANT OPTION", privileges);
+            granted(row, "create_user_priv", "CREATE USER", privileges);
+            facts.put(name, LoginFacts.privileges(privileges));
         }
-        return names;
+        return new DiscoverResult(names, facts);
+    }
+
+    private static void granted(Map<String, Object> row, String column, String privilege, java.util.Set<String> into) {
+        if ("Y".equalsIgnoreCase(String.valueOf(row.get(column)))) {
+            into.add(privilege);
+        }
     }
 }

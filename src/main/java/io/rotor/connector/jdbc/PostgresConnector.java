@@ -1,5 +1,7 @@
 package io.rotor.connector.jdbc;
 
+import io.rotor.connector.DiscoverResult;
+import io.rotor.connector.LoginFacts;
 import io.rotor.domain.Secret;
 import io.rotor.domain.Target;
 
@@ -127,15 +129,47 @@ public class PostgresConnector extends AbstractJdbcConnector {
         }
     }
 
+    /** Predefined roles whose members read or write server files or run programs: superuser in all but name. */
+    private static final String SERVER_ROLES = "'pg_execute_server_program', 'pg_read_server_files', 'pg_write_server_files'";
+
+    /**
+     * Login roles (roles that cannot log in are never listed), with what makes each privileged: the attributes
+     * SUPERUSER, REPLICATION, BYPASSRLS and CREATEROLE, and membership (direct or inherited) in a server-file role.
+     */
     @Override
-    protected List<String> listAccounts(Session session, String filter) throws StatementFailure {
-        String sql = "SELECT rolname FROM pg_roles WHERE rolcanlogin"
-                + (filter == null || filter.isEmpty() ? "" : " AND rolname LIKE " + SqlQuoting.pgLiteral(filter))
-                + " ORDER BY rolname";
+    protected DiscoverResult listAccounts(Session session, String filter) throws StatementFailure {
+        String sql = "SELECT r.rolname, r.rolsuper, r.rolreplication, r.rolbypassrls, r.rolcreaterole,"
+                // a superuser is a member of every role: its SUPERUSER says it all
+                + " CASE WHEN r.rolsuper THEN NULL ELSE (SELECT string_agg(g.rolname, ',' ORDER BY g.rolname)"
+                + " FROM pg_roles g WHERE g.rolname IN (" + SERVER_ROLES + ") AND pg_has_role(r.oid, g.oid, 'MEMBER'))"
+                + " END AS server_roles"
+                + " FROM pg_roles r WHERE r.rolcanlogin"
+                + (filter == null || filter.isEmpty() ? "" : " AND r.rolname LIKE " + SqlQuoting.pgLiteral(filter))
+                + " ORDER BY r.rolname";
         List<String> names = new ArrayList<>();
+        Map<String, LoginFacts> facts = new java.util.HashMap<>();
         for (Map<String, Object> row : session.query(sql)) {
-            names.add(String.valueOf(row.get("rolname")));
+            String name = String.valueOf(row.get("rolname"));
+            names.add(name);
+            java.util.Set<String> privileges = new java.util.TreeSet<>();
+            flag(row, "rolsuper", "SUPERUSER", privileges);
+            flag(row, "rolreplication", "REPLICATION", privileges);
+            flag(row, "rolbypassrls", "BYPASSRLS", privileges);
+            flag(row, "rolcreaterole", "CREATEROLE", privileges);
+            Object serverRoles = row.get("server_roles");
+            if (serverRoles != null) {
+                for (String role : serverRoles.toString().split(",")) {
+                    privileges.add("member of " + role);
+                }
+            }
+            facts.put(name, LoginFacts.privileges(privileges));
         }
-        return names;
+        return new DiscoverResult(names, facts);
+    }
+
+    private static void flag(Map<String, Object> row, String column, String privilege, java.util.Set<String> into) {
+        if (Boolean.TRUE.equals(row.get(column))) {
+            into.add(privilege);
+        }
     }
 }

@@ -4,6 +4,7 @@ import io.rotor.connector.ChangeRequest;
 import io.rotor.connector.ChangeResult;
 import io.rotor.connector.DiscoverRequest;
 import io.rotor.connector.DiscoverResult;
+import io.rotor.connector.LoginFacts;
 import io.rotor.connector.Elevation;
 import io.rotor.connector.Login;
 import io.rotor.connector.ReconcileRequest;
@@ -502,23 +503,47 @@ public final class SshConnector implements TargetConnector {
     public DiscoverResult discover(DiscoverRequest request) {
         Duration timeout = Duration.ofSeconds(Long.parseLong(target.setting("discoverTimeoutSeconds", "60")));
         List<String> names = new ArrayList<>();
+        java.util.Map<String, LoginFacts> facts = new java.util.HashMap<>();
         java.util.regex.Pattern filter = request.filter() == null ? null : likePattern(request.filter());
         try {
             ClientSession session = sessions.shared(request.admin());
-            Exec out = exec(session, "getent passwd | cut -d: -f1", null, MAX_DISCOVER_OUTPUT, timeout);
+            Exec out = exec(session, "getent passwd | cut -d: -f1,3", null, MAX_DISCOVER_OUTPUT, timeout);
             if (out.status() != 0) {
                 throw new IllegalStateException("discover failed: " + out.output().strip());
             }
             for (String line : out.output().split("\n")) {
-                String name = line.strip();
-                if (!name.isEmpty() && (filter == null || filter.matcher(name).matches())) {
-                    names.add(name);
+                PasswdEntry entry = PasswdEntry.parse(line);
+                if (entry != null && (filter == null || filter.matcher(entry.name()).matches())) {
+                    names.add(entry.name());
+                    if (entry.uid() != null) {
+                        facts.put(entry.name(), LoginFacts.uid(entry.uid()));
+                    }
                 }
             }
         } catch (IOException e) {
             throw new IllegalStateException("discover failed: " + e.getMessage(), e);
         }
-        return new DiscoverResult(names);
+        return new DiscoverResult(names, facts);
+    }
+
+    /**
+     * One line of {@code getent passwd | cut -d: -f1,3}: the login name and its numeric uid (null when the field
+     * is missing or not a number, so that a strange line never passes for an ordinary user).
+     */
+    record PasswdEntry(String name, Long uid) {
+        static PasswdEntry parse(String line) {
+            String clean = line.strip();
+            int colon = clean.indexOf(':');
+            String name = colon < 0 ? clean : clean.substring(0, colon);
+            if (name.isEmpty()) {
+                return null;
+            }
+            Long uid = null;
+            if (colon >= 0 && clean.substring(colon + 1).matches("[0-9]{1,10}")) {
+                uid = Long.parseLong(clean.substring(colon + 1));
+            }
+            return new PasswdEntry(name, uid);
+        }
     }
 
     /** A LIKE pattern ({@code %} any run, {@code _} one character, everything else literal) as a regex. */
