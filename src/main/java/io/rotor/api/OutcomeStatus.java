@@ -14,6 +14,7 @@ import io.rotor.workflow.OperationResult.Outcome;
  * 422  REJECTED                                     the target refused the new credential (e.g. its own policy)
  * 422  FAILED                                       the operation could not run (no credential, no admin account, ...)
  * 503  UNREACHABLE                                  the target could not be reached; recovery will retry
+ * 503  UNKNOWN                                      the change's outcome is not known yet; recovery probes again
  * </pre>
  */
 public final class OutcomeStatus {
@@ -25,7 +26,7 @@ public final class OutcomeStatus {
             case SUCCEEDED, RECOVERED_FORWARD, RECONCILED -> 200;
             case BUSY, OUT_OF_SYNC, NEEDS_RECONCILE, ROLLED_BACK, RESTORED_PREVIOUS -> 409;
             case REJECTED, FAILED -> 422;
-            case UNREACHABLE -> 503;
+            case UNREACHABLE, UNKNOWN -> 503;
         };
     }
 }

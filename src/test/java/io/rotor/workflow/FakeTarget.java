@@ -25,6 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class FakeTarget implements ConnectorFactory {
     public final Map<String, String> passwords = new ConcurrentHashMap<>();
     final List<String> offered = new ArrayList<>();
+    /** The values admin reconciles set, in order. */
+    final List<String> reconciledTo = new java.util.concurrent.CopyOnWriteArrayList<>();
     public volatile int rejectNextChanges;
     /** The change is applied but the caller is told "outcome unknown". */
     volatile boolean unknownAfterApplying;
@@ -36,6 +38,8 @@ public final class FakeTarget implements ConnectorFactory {
     /** The change applies, then someone else sets a password nobody knows; the caller hears "outcome unknown". */
     volatile boolean hijackedAfterChange;
     volatile int logins;
+    /** Runs at the start of every change, before anything is applied (to act while a worker waits on the target). */
+    volatile Runnable onChange;
     /** The last requests the connector saw (to check what the protocol hands a connector). */
     public volatile ChangeRequest lastChange;
     public volatile ReconcileRequest lastReconcile;
@@ -69,6 +73,10 @@ public final class FakeTarget implements ConnectorFactory {
             @Override
             public ChangeResult change(ChangeRequest request) {
                 lastChange = request;
+                Runnable hook = onChange;
+                if (hook != null) {
+                    hook.run();
+                }
                 if (unreachable) {
                     return ChangeResult.rejected("connection refused before anything was sent");
                 }
@@ -114,6 +122,7 @@ public final class FakeTarget implements ConnectorFactory {
                     return ChangeResult.rejected("admin login failed");
                 }
                 passwords.put(request.username(), request.newSecret().reveal());
+                reconciledTo.add(request.newSecret().reveal());
                 return ChangeResult.changed();
             }
 

@@ -93,7 +93,7 @@ class MassPasswordResetRoutesTest extends CamelMainTestSupport {
         registry.bind("jobStore", jobs);
         registry.bind("workflowJobs", workflowJobs);
         registry.bind("perTargetLimiter", new PerTargetLimiter(2, Map.of()));
-        VaultSync vaultSync = new VaultSync(vault.credentials(), vault.attributes(), rotation);
+        VaultSync vaultSync = new VaultSync(vault.credentials(), vault.attributes());
         registry.bind("vaultSync", vaultSync);
         registry.bind("massOnboard", new MassOnboard(workflowJobs, vault, rotation, vaultSync));
         registry.bind("massPasswordReset", new MassPasswordReset(workflowJobs, new BatchPlanner(vault.jobs()),
@@ -179,7 +179,8 @@ class MassPasswordResetRoutesTest extends CamelMainTestSupport {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(MassPasswordReset.STEP_UPDATE, JobStatus.SUCCEEDED, (long) ACCOUNTS),
                         org.assertj.core.groups.Tuple.tuple(MassPasswordReset.STEP_SYNC, JobStatus.SUCCEEDED, (long) ACCOUNTS));
         assertThat(jobs.results(job.id(), 0, 1000)).filteredOn(r -> r.step().equals(MassPasswordReset.STEP_SYNC))
-                .extracting(JobResult::reason).contains("1 vault account(s) updated, 0 already in sync",
+                // each backing commit already updated its vault account in the same transaction: step 3 finds them in step
+                .extracting(JobResult::reason).contains("0 vault account(s) updated, 1 already in sync",
                         "no vault account on 'vault' is linked to it through 'backing_account'");
         assertThat(vault.accounts().accountsWithPending()).isEmpty();
     }
