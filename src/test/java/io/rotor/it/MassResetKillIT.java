@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The protocol survives kill -9 (docs/architecture.md, "Leases" and "Linked vault accounts"): {@value #ACCOUNTS} real
- * PostgreSQL roles, each with a linked vault account, go through {@value #ROUNDS} rounds of: start a mass password reset
+ * PostgreSQL roles, each with a linked vault account, go through 10 rounds of: start a mass password reset
  * through the API, kill -9 {@code rotor serve} at a random moment, start it again. After each restart there is no
  * account left PENDING, every backing account's CURRENT opens a real login, and every linked vault account holds its
  * backing account's CURRENT. The tally of every round is printed.
@@ -43,7 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MassResetKillIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ACCOUNTS = 500;
-    private static final int ROUNDS = 10;
+    /** 10 by default (the requirement); {@code -Drotor.it.kill.rounds=N} for a shorter local check. */
+    private static final int ROUNDS = Integer.getInteger("rotor.it.kill.rounds", 10);
     private static final String LINK = "backing_account";
     private static final String PREFIX = "rotor_it_pc_";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -135,7 +136,17 @@ class MassResetKillIT {
     private static void start() throws Exception {
         server = rotor.startLogged(List.of(), log, "serve", "--port", base.substring(base.lastIndexOf(':') + 1),
                 "--config", config.toString());
-        ServeProcesses.awaitUp(HTTP, server, base + "/observe/health");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240); // a loaded 2-core machine starts slowly
+        while (true) {
+            try {
+                ServeProcesses.awaitUp(HTTP, server, base + "/observe/health");
+                return;
+            } catch (AssertionError slow) {
+                if (!server.isAlive() || System.nanoTime() > deadline) {
+                    throw slow;
+                }
+            }
+        }
     }
 
     @AfterAll
