@@ -114,6 +114,11 @@ public final class Engine implements AutoCloseable {
         // recovery settles every crash leftover before any schedule can fire
         Object tally = context.createProducerTemplate().requestBody("direct:recover-all", (Object) null);
         LOG.info("start-up recovery done: {}", tally instanceof io.rotor.workflow.OperationTally t ? t.summary() : tally);
+        // the inventory's initial credentials only after recovery, and never on an account holding PENDING
+        int initial = runtime.storeDeferredInitialSecrets();
+        if (initial > 0) {
+            LOG.info("stored {} initial credential(s) from the inventory", initial);
+        }
         recovered.markDone();
         for (Route route : context.getRoutes()) {
             if (SCHEDULES_GROUP.equals(route.getGroup())) {

@@ -25,6 +25,7 @@ import io.rotor.workflow.JobStore;
 import io.rotor.workflow.MassOnboard;
 import io.rotor.workflow.MassPasswordReset;
 import io.rotor.workflow.PerTargetLimiter;
+import io.rotor.workflow.ProtocolTiming;
 import io.rotor.workflow.SingleUserOffboard;
 import io.rotor.workflow.VaultSync;
 import io.rotor.workflow.WorkflowJobs;
@@ -68,8 +69,11 @@ public final class RotorRuntime implements AutoCloseable {
         this.vault = vault;
         this.connectors = connectors;
         this.metrics = metrics;
-        this.rotation = new RotationService(vault, connectors, new PasswordGenerator(), metrics,
-                Duration.ofSeconds(settings.getInt("rotor.rotation.lock-lifetime-seconds", 300)),
+        this.rotation = new RotationService(vault, connectors, new PasswordGenerator(), metrics, new ProtocolTiming(
+                Duration.ofSeconds(settings.getInt("rotor.rotation.lock-lifetime-seconds", 60)),
+                Duration.ofSeconds(settings.getInt("rotor.rotation.call-timeout-seconds", 40)),
+                Duration.ofSeconds(settings.getInt("rotor.rotation.max-hold-seconds", 900)),
+                Duration.ofSeconds(settings.getInt("rotor.rotation.unknown-quiet-seconds", 60))),
                 settings.getInt("rotor.rotation.max-attempts", 3), automaticWorkGate(settings, vault));
         this.recovery = new RecoveryService(vault.accounts(), rotation);
         this.auth = new AuthStore(vault.tokens());
@@ -140,13 +144,29 @@ public final class RotorRuntime implements AutoCloseable {
      * @return what was applied, or null when there was no file
      */
     public InventoryApplier.Summary applyInventory(Map<String, String> environment, String actor, boolean required) {
+        return applyInventory(environment, actor, required, false);
+    }
+
+    /** The inventory whose initial credentials wait for start-up recovery ({@link #storeDeferredInitialSecrets}). */
+    private volatile Map.Entry<Inventory, Map<String, String>> deferredInitialSecrets;
+
+    /**
+     * As {@link #applyInventory(Map, String, boolean)}; with {@code deferInitialSecrets} the {@code initialSecretEnv}
+     * credentials are stored only by {@link #storeDeferredInitialSecrets}, which {@code serve} calls after start-up
+     * recovery, so an initial value never lands on an account whose crash leftovers recovery has yet to settle.
+     */
+    public InventoryApplier.Summary applyInventory(Map<String, String> environment, String actor, boolean required,
+                                                   boolean deferInitialSecrets) {
         java.nio.file.Path file = settings.inventoryFile();
         if (!required && java.nio.file.Files.notExists(file)) {
             return null;
         }
         try {
             Inventory inventory = InventoryLoader.load(file);
-            InventoryApplier.Summary summary = new InventoryApplier(vault, environment).apply(inventory);
+            InventoryApplier.Summary summary = new InventoryApplier(vault, environment).apply(inventory, !deferInitialSecrets);
+            if (deferInitialSecrets) {
+                deferredInitialSecrets = Map.entry(inventory, environment);
+            }
             java.util.List<String> clearText = inventory.targets().stream()
                     .filter(t -> t.tlsMode() == io.rotor.domain.TlsMode.DISABLE && io.rotor.domain.TlsMode.supported(t.type()))
                     .map(io.rotor.domain.Target::id).toList();
@@ -158,6 +178,13 @@ public final class RotorRuntime implements AutoCloseable {
                     file + ": " + e.getMessage()));
             throw e;
         }
+    }
+
+    /** Stores the initial credentials an earlier {@code applyInventory(..., true)} deferred; returns how many. */
+    public int storeDeferredInitialSecrets() {
+        Map.Entry<Inventory, Map<String, String>> deferred = deferredInitialSecrets;
+        deferredInitialSecrets = null;
+        return deferred == null ? 0 : new InventoryApplier(vault, deferred.getValue()).storeInitialSecrets(deferred.getKey());
     }
 
     /** The audit operation of an inventory apply. */
@@ -208,7 +235,7 @@ public final class RotorRuntime implements AutoCloseable {
 
     /** The beans the routes refer to by name. */
     public Map<String, Object> beans() {
-        VaultSync vaultSync = new VaultSync(vault.credentials(), vault.attributes(), rotation);
+        VaultSync vaultSync = new VaultSync(vault.credentials(), vault.attributes());
         io.rotor.api.DirectoryApi directoryApi = new io.rotor.api.DirectoryApi(vault.accounts(), vault.targets(),
                 vault.users(), vault.groups(), vault.attributes(), vault.access(), vault.templates());
         return Map.ofEntries(
@@ -248,7 +275,7 @@ public final class RotorRuntime implements AutoCloseable {
 
     /** The drift report over this runtime's vault, for the command line. */
     public io.rotor.workflow.DriftService drift() {
-        return drift(new VaultSync(vault.credentials(), vault.attributes(), rotation));
+        return drift(new VaultSync(vault.credentials(), vault.attributes()));
     }
 
     public RotorSettings settings() {

@@ -17,6 +17,7 @@ import io.rotor.workflow.OperationResult.Outcome;
  * 409  SKIPPED_CHECKED_OUT                          someone else holds the account (checkout); it rotates at checkin
  * 409  SKIPPED                                      automatic work left the account alone (DISABLED, ...), see detail
  * 503  UNREACHABLE                                  the target could not be reached; recovery will retry
+ * 503  UNKNOWN                                      the change's outcome is not known yet; recovery probes again
  * </pre>
  */
 public final class OutcomeStatus {
@@ -28,7 +29,7 @@ public final class OutcomeStatus {
             case SUCCEEDED, RECOVERED_FORWARD, RECONCILED -> 200;
             case BUSY, OUT_OF_SYNC, NEEDS_RECONCILE, ROLLED_BACK, RESTORED_PREVIOUS, SKIPPED_CHECKED_OUT, SKIPPED -> 409;
             case REJECTED, FAILED, ADMIN_LOGIN_FAILED -> 422;
-            case UNREACHABLE -> 503;
+            case UNREACHABLE, UNKNOWN -> 503;
         };
     }
 }

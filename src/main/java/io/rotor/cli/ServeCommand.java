@@ -45,7 +45,7 @@ public class ServeCommand implements Callable<Integer> {
             RouteFiles.checkSafe(settings.home().routes());
         }
         try (RotorRuntime runtime = RotorRuntime.open(settings, System.getenv())) {
-            InventoryApplier.Summary applied = runtime.applyInventory(System.getenv(), "serve", false);
+            InventoryApplier.Summary applied = runtime.applyInventory(System.getenv(), "serve", false, true);
             LOG.info("home {}; inventory {}", settings.home(), applied == null ? "absent (" + settings.inventoryFile() + ")"
                     : "applied from " + settings.inventoryFile() + ": " + applied.describe());
             Engine.create(runtime, true, transport).run();

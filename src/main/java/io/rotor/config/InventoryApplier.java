@@ -23,7 +23,10 @@ import java.util.UUID;
 /**
  * Writes a validated {@link Inventory} into the vault. Idempotent: loading the same file again changes nothing;
  * an account's status, version and credentials are never touched by a reload. A first credential named by
- * {@code initialSecretEnv} is stored (vault only, UNVERIFIED) only when the account has none yet.
+ * {@code initialSecretEnv} is stored (vault only, UNVERIFIED) only when the account has no credential at all: no
+ * CURRENT and no PENDING (a PENDING candidate may be the live credential; only recovery settles it), and never while
+ * another operation holds the account. {@code serve} stores them after start-up recovery
+ * ({@link #storeInitialSecrets}); docs/architecture.md, "Unknown outcomes".
  */
 public final class InventoryApplier {
     private final CredentialRepository credentials;
@@ -48,6 +51,14 @@ public final class InventoryApplier {
     }
 
     public Summary apply(Inventory inventory) {
+        return apply(inventory, true);
+    }
+
+    /**
+     * @param initialSecrets whether to store the {@code initialSecretEnv} credentials now; {@code serve} passes false
+     *                       and calls {@link #storeInitialSecrets} once start-up recovery is done
+     */
+    public Summary apply(Inventory inventory, boolean initialSecrets) {
         for (PasswordPolicy policy : inventory.policies()) {
             policies.upsertPolicy(policy);
             policies.setRotationSchedule(policy.id(), inventory.schedule(policy.id()));
@@ -62,11 +73,23 @@ public final class InventoryApplier {
                     account.policyId())) {
                 created++;
             }
-            if (account.initialSecretEnv() != null && !credentials.has(account.id(), Slot.CURRENT)) {
+        }
+        if (initialSecrets) {
+            secrets = storeInitialSecrets(inventory);
+        }
+        return new Summary(inventory.policies().size(), inventory.targets().size(), inventory.accounts().size(), created, secrets);
+    }
+
+    /** Stores the {@code initialSecretEnv} credentials of accounts that hold none (see the class comment). */
+    public int storeInitialSecrets(Inventory inventory) {
+        int secrets = 0;
+        for (AccountSpec account : inventory.accounts()) {
+            if (account.initialSecretEnv() != null && !credentials.has(account.id(), Slot.CURRENT)
+                    && !credentials.has(account.id(), Slot.PENDING)) {
                 secrets += storeInitialSecret(account) ? 1 : 0;
             }
         }
-        return new Summary(inventory.policies().size(), inventory.targets().size(), inventory.accounts().size(), created, secrets);
+        return secrets;
     }
 
     private boolean storeInitialSecret(AccountSpec account) {
@@ -84,6 +107,9 @@ public final class InventoryApplier {
             AccountLock lock = accounts.tryLock(account.id(), Duration.ofMinutes(1)).orElseThrow(() ->
                     new VaultException("account '" + account.id() + "' is busy; its initial credential was not stored"));
             try {
+                if (credentials.has(account.id(), Slot.PENDING) || credentials.has(account.id(), Slot.CURRENT)) {
+                    return false; // settled or started by another operation since the check above
+                }
                 String rotationId = UUID.randomUUID().toString();
                 credentials.setCurrent(lock, rotationId, secret, AccountStatus.UNVERIFIED, AuditRecord.of("inventory",
                         "SET_VAULT_ONLY", account.id(), account.targetId(), rotationId, "SUCCEEDED",

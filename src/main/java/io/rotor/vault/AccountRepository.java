@@ -148,30 +148,40 @@ public final class AccountRepository {
     // ---------------------------------------------------------------- locks and status
 
     /**
-     * Takes the account for one operation. Succeeds when the account is free, its lock expired, or its owner
-     * was a process on this host that has died. Compare-and-set on the observed token makes two takers race
-     * safely: exactly one wins.
+     * Takes the account for one operation: a lease of {@code lifetime}, measured with the vault database's clock
+     * (docs/architecture.md, "Leases"). Succeeds only when the account is free or its lease has expired by that
+     * clock; a live owner's lease is never taken over, whatever this process can or cannot see of the owner's
+     * process. Compare-and-set on the observed token makes two takers race safely: exactly one wins.
      */
     public Optional<AccountLock> tryLock(String accountId, Duration lifetime) {
-        record Holder(String token, String owner, Timestamp until) {
+        record Holder(String token, Timestamp until, Timestamp now) {
         }
         return work.inTransaction(h -> {
-            Holder observed = h.createQuery("SELECT lock_token, lock_owner, lock_until FROM accounts WHERE id = :id")
+            Holder observed = h.createQuery("SELECT lock_token, lock_until, CURRENT_TIMESTAMP FROM accounts WHERE id = :id")
                     .bind("id", accountId)
-                    .map((r, ctx) -> new Holder(r.getString(1), r.getString(2), r.getTimestamp(3)))
+                    .map((r, ctx) -> new Holder(r.getString(1), r.getTimestamp(2), r.getTimestamp(3)))
                     .findFirst().orElseThrow(() -> new UnknownAccountException(accountId));
+            Instant dbNow = observed.now().toInstant();
             boolean free = observed.token() == null
-                    || observed.until() == null || observed.until().toInstant().isBefore(work.now())
-                    || (!ProcessIdentity.self().equals(observed.owner()) && ProcessIdentity.isDeadLocalOwner(observed.owner()));
+                    || observed.until() == null || observed.until().toInstant().isBefore(dbNow);
             if (!free) {
                 return Optional.<AccountLock>empty();
             }
             AccountLock lock = new AccountLock(accountId, UUID.randomUUID().toString(), ProcessIdentity.self());
-            if (!claims.take(h, accountId, observed.token(), lock, Timestamp.from(work.now().plus(lifetime)))) {
+            if (!claims.take(h, accountId, observed.token(), lock, Timestamp.from(dbNow.plus(lifetime)))) {
                 return Optional.<AccountLock>empty();
             }
             return Optional.of(lock);
         });
+    }
+
+    /**
+     * Extends the lease of {@code lock} to {@code lifetime} from now by the vault database's clock.
+     *
+     * @return false when the lock is no longer this worker's (taken over after it expired)
+     */
+    public boolean renew(AccountLock lock, Duration lifetime) {
+        return work.inTransaction(h -> claims.renew(h, lock, lifetime));
     }
 
     public void unlock(AccountLock lock) {

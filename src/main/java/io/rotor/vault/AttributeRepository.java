@@ -205,6 +205,27 @@ public final class AttributeRepository {
     }
 
     /**
+     * Registers {@code linkAttr} as a link attribute of the vault target: from then on every commit of a backing
+     * account copies its CURRENT into the vault accounts whose {@code linkAttr} names it, in the same transaction
+     * (docs/architecture.md, "Linked vault accounts"). Idempotent; audited when new.
+     *
+     * @return whether the name was new for that vault target
+     */
+    public boolean registerLinkAttribute(String actor, String vaultTargetId, String linkAttr) {
+        requireId("vaultTargetId", vaultTargetId);
+        requireId("linkAttr", linkAttr);
+        return work.inTransaction(h -> {
+            requireTarget(h, "vaultTargetId", vaultTargetId, VAULT_TARGET_TYPE);
+            boolean added = LinkedMirrors.register(h, vaultTargetId, linkAttr);
+            if (added) {
+                audit.write(h, DirectoryRows.audited(actor, "LINK_ATTRIBUTE_REGISTER", null, vaultTargetId,
+                        "link attribute '" + linkAttr + "'"));
+            }
+            return added;
+        });
+    }
+
+    /**
      * The account pairs of a mass password reset: every vault account of the vault target whose link attribute
      * names an existing backing account on one of {@code backingTargetIds} (all targets when empty), sorted by
      * backing account id then vault account id. Link values that name no account are left out.

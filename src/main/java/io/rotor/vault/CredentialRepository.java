@@ -91,11 +91,16 @@ public final class CredentialRepository {
             Long pendingVersion = Rows.singleLong(h,
                     "SELECT version FROM credentials WHERE account_id = :id AND slot = 'PENDING'", lock.accountId());
             if (pendingVersion == null) {
+                // a worker whose lock was taken over learns that first (its PENDING may have been settled by the taker)
+                if (claims.lost(h, lock)) {
+                    throw new StaleLockException(lock.accountId());
+                }
                 throw new VaultException("account '" + lock.accountId() + "' has no PENDING credential to commit");
             }
             claims.claimWithVersion(h, lock, AccountStatus.IN_SYNC, pendingVersion);
             shift(h, lock.accountId(), Slot.PENDING);
             audit.write(h, record);
+            mirrorLinked(h, lock.accountId(), record);
             if (release) {
                 claims.release(h, lock);
             }
@@ -131,26 +136,146 @@ public final class CredentialRepository {
                     "SELECT version FROM credentials WHERE account_id = :id AND slot = 'CURRENT'", lock.accountId());
             claims.claimWithVersion(h, lock, AccountStatus.IN_SYNC, currentVersion == null ? 0 : currentVersion);
             audit.write(h, record);
+            mirrorLinked(h, lock.accountId(), record);
         });
     }
 
     /**
-     * A vault-only set: PREVIOUS ← CURRENT, CURRENT ← {@code value}, status as given (UNVERIFIED until a verify
-     * passes), audit — one transaction.
+     * A vault-only set: CURRENT ← {@code value}, status as given (UNVERIFIED until a verify passes), audit — one
+     * transaction. The old CURRENT becomes PREVIOUS only when it was verified (IN_SYNC) or there is no PREVIOUS: while
+     * CURRENT is merely UNVERIFIED (or known not to work), PREVIOUS may be the last credential that worked, and two
+     * mistaken sets in a row must not push it out. Refused while the account holds PENDING: that candidate may be
+     * the live credential, and only recovery may settle it.
      *
      * @return the version given to the new CURRENT
      */
     public long setCurrent(AccountLock lock, String rotationId, Secret value, AccountStatus status, AuditRecord record) {
         return work.inTransaction(h -> {
+            String before = Rows.singleString(h, "SELECT status FROM accounts WHERE id = :id", lock.accountId());
             claims.claim(h, lock, status);
-            delete(h, lock.accountId(), Slot.PENDING);
+            if (hasSlot(h, lock.accountId(), Slot.PENDING)) {
+                throw new VaultException("account '" + lock.accountId() + "' holds a PENDING credential that may be the"
+                        + " live one; recovery must settle it before a set; nothing was changed");
+            }
+            boolean keepPrevious = !AccountStatus.IN_SYNC.name().equals(before) && hasSlot(h, lock.accountId(), Slot.PREVIOUS);
             long version = nextVersion(h, lock.accountId());
-            insert(h, lock.accountId(), Slot.PENDING, version, rotationId, value);
-            shift(h, lock.accountId(), Slot.PENDING);
+            if (keepPrevious) {
+                delete(h, lock.accountId(), Slot.CURRENT);
+                insert(h, lock.accountId(), Slot.CURRENT, version, rotationId, value);
+            } else {
+                insert(h, lock.accountId(), Slot.PENDING, version, rotationId, value);
+                shift(h, lock.accountId(), Slot.PENDING);
+            }
             claims.claimWithVersion(h, lock, status, version);
             audit.write(h, record);
+            mirrorLinked(h, lock.accountId(), record);
             return version;
         });
+    }
+
+    /**
+     * A worker that lost its lock after the target may have changed (its lease was taken over) puts its candidate
+     * back as PENDING, so recovery probes it: a candidate that may be live is never dropped. Written without the
+     * lock (the worker no longer has it) and only when the PENDING slot is free; a PENDING slot taken by the new
+     * holder's own candidate is left alone and the write-back is refused (audited by the caller).
+     *
+     * @return whether the candidate was written back
+     */
+    public boolean writeBackPending(String accountId, String rotationId, Secret candidate, AuditRecord record) {
+        return work.inTransaction(h -> {
+            if (hasSlot(h, accountId, Slot.PENDING)) {
+                Optional<String> same = h.createQuery("SELECT rotation_id FROM credentials WHERE account_id = :id"
+                                + " AND slot = 'PENDING'").bind("id", accountId).mapTo(String.class).findFirst();
+                return same.isPresent() && rotationId.equals(same.get());
+            }
+            long version = nextVersion(h, accountId);
+            insert(h, accountId, Slot.PENDING, version, rotationId, candidate);
+            h.createUpdate("UPDATE accounts SET status = :status, updated_at = :now WHERE id = :id")
+                    .bind("status", AccountStatus.PENDING.name()).bind("now", Timestamp.from(work.now()))
+                    .bind("id", accountId).execute();
+            audit.write(h, record);
+            return true;
+        });
+    }
+
+    /**
+     * How long ago the account's PENDING version was written, measured with the vault database's clock (the
+     * quiet period after an unknown outcome is counted from here: the change was sent after this moment).
+     */
+    public Optional<java.time.Duration> pendingAge(String accountId) {
+        return work.read(h -> h.createQuery("SELECT created_at, CURRENT_TIMESTAMP FROM credentials"
+                        + " WHERE account_id = :id AND slot = 'PENDING'")
+                .bind("id", accountId)
+                .map((r, ctx) -> java.time.Duration.between(r.getTimestamp(1).toInstant(), r.getTimestamp(2).toInstant()))
+                .findFirst());
+    }
+
+    /**
+     * Copies the account's (new) CURRENT into every vault account that mirrors it ({@link LinkedMirrors}), inside the
+     * caller's transaction: the backing account's commit and its mirrors' update commit together or not at all. A
+     * mirror that already holds the value is left alone; otherwise its CURRENT moves to PREVIOUS.
+     */
+    private int mirrorLinked(Handle h, String backingAccountId, AuditRecord cause) {
+        List<String> mirrors = LinkedMirrors.of(h, backingAccountId);
+        if (mirrors.isEmpty()) {
+            return 0;
+        }
+        StoredCredential current = readIn(h, backingAccountId, Slot.CURRENT).orElse(null);
+        if (current == null) {
+            return 0;
+        }
+        int updated = 0;
+        try (current) {
+            for (String mirror : mirrors) {
+                Optional<StoredCredential> held = readIn(h, mirror, Slot.CURRENT);
+                boolean same;
+                try {
+                    same = held.isPresent() && held.get().secret().contentEquals(current.secret());
+                } finally {
+                    held.ifPresent(StoredCredential::close);
+                }
+                if (same) {
+                    continue;
+                }
+                long version = nextVersion(h, mirror);
+                delete(h, mirror, Slot.PREVIOUS);
+                rename(h, mirror, Slot.CURRENT.name(), Slot.PREVIOUS.name());
+                insert(h, mirror, Slot.CURRENT, version, cause.rotationId(), current.secret());
+                h.createUpdate("UPDATE accounts SET version = :version, status = :status, updated_at = :now WHERE id = :id")
+                        .bind("version", version).bind("status", LinkedMirrors.MIRROR_STATUS.name())
+                        .bind("now", Timestamp.from(work.now())).bind("id", mirror).execute();
+                String targetId = Rows.singleString(h, "SELECT target_id FROM accounts WHERE id = :id", mirror);
+                audit.write(h, AuditRecord.of(cause.actor(), "LINKED_UPDATE", mirror, targetId, cause.rotationId(),
+                        "SUCCEEDED", "CURRENT of backing account '" + backingAccountId + "', in the same transaction as its "
+                                + cause.operation()));
+                updated++;
+            }
+        }
+        return updated;
+    }
+
+    /**
+     * Brings the vault accounts that mirror {@code backingAccountId} in step with its CURRENT now (a repair: a commit
+     * already does it in its own transaction). The backing account's row is locked first, so a commit running at the
+     * same moment is serialised with it and a stale value is never copied over a newer one.
+     *
+     * @return how many mirrors were updated (the others already held the value)
+     */
+    public int syncMirrors(String backingAccountId, String actor) {
+        return work.inTransaction(h -> {
+            h.createQuery("SELECT id FROM accounts WHERE id = :id FOR UPDATE").bind("id", backingAccountId)
+                    .mapTo(String.class).list();
+            return mirrorLinked(h, backingAccountId, AuditRecord.of(actor, "VAULT_SYNC", backingAccountId, null, null,
+                    "SUCCEEDED", null));
+        });
+    }
+
+    private Optional<StoredCredential> readIn(Handle h, String accountId, Slot slot) {
+        return h.createQuery("SELECT version, rotation_id, ciphertext FROM credentials WHERE account_id = :a AND slot = :s")
+                .bind("a", accountId).bind("s", slot.name())
+                .map((r, ctx) -> new StoredCredential(slot, r.getLong(1), r.getString(2),
+                        crypto.decrypt(accountId, r.getLong(1), r.getBytes(3))))
+                .findFirst();
     }
 
     /**
@@ -229,7 +354,12 @@ public final class CredentialRepository {
                 .bind("version", version)
                 .bind("rotationId", rotationId)
                 .bind("ciphertext", ciphertext)
-                .bind("createdAt", Timestamp.from(work.now()))
+                .bind("createdAt", Timestamp.from(slot == Slot.PENDING ? databaseNow(h) : work.now()))
                 .execute();
+    }
+
+    /** The vault database's clock: leases and the quiet period after an unknown outcome are measured with it. */
+    static java.time.Instant databaseNow(Handle h) {
+        return h.createQuery("SELECT CURRENT_TIMESTAMP").map((r, ctx) -> r.getTimestamp(1).toInstant()).one();
     }
 }

@@ -51,6 +51,22 @@ final class LockClaims {
         requireOne(updated, lock);
     }
 
+    /** Extends the lease by the database's clock while {@code lock} still holds the account. */
+    boolean renew(Handle h, AccountLock lock, java.time.Duration lifetime) {
+        Timestamp until = Timestamp.from(CredentialRepository.databaseNow(h).plus(lifetime));
+        return h.createUpdate("UPDATE accounts SET lock_until = :until WHERE id = :id AND lock_token = :token")
+                .bind("until", until)
+                .bind("id", lock.accountId())
+                .bind("token", lock.token())
+                .execute() == 1;
+    }
+
+    /** Whether {@code lock} no longer holds the account (taken over, or given back already). */
+    boolean lost(Handle h, AccountLock lock) {
+        String token = Rows.singleString(h, "SELECT lock_token FROM accounts WHERE id = :id", lock.accountId());
+        return !lock.token().equals(token);
+    }
+
     /** Gives the lock back; a lock already taken over is left to its new owner. */
     void release(Handle h, AccountLock lock) {
         h.createUpdate("UPDATE accounts SET lock_token = NULL, lock_owner = NULL, lock_until = NULL"

@@ -5,13 +5,18 @@ import java.net.UnknownHostException;
 import java.util.Optional;
 
 /**
- * Names this process as a lock owner ({@code host:pid:startMillis}) and tells whether another owner on the
- * same host is gone. After a crash the restarted process takes over the dead process's locks at once,
- * instead of waiting for them to expire; owners on other hosts are only taken over after expiry.
+ * Names this process as an owner ({@code host:pid:startMillis:bootId}, the boot id random per process start, so two
+ * processes with the same host name and pid in different PID namespaces still differ).
+ *
+ * <p>Account locks never use {@link #isDeadLocalOwner}: they are leases taken over only once expired by the vault
+ * database's clock (docs/architecture.md, "Leases"), because a process that cannot be seen (another PID namespace,
+ * {@code /proc} mounted with hidepid, the same host name on two machines) is not a dead one. Only interrupted jobs
+ * use it, to end jobs whose owner has gone.
  */
 public final class ProcessIdentity {
     private static final String HOST = hostName();
-    private static final String SELF = describe(ProcessHandle.current());
+    private static final String BOOT_ID = java.util.UUID.randomUUID().toString().substring(0, 8);
+    private static final String SELF = describe(ProcessHandle.current()) + ":" + BOOT_ID;
 
     private ProcessIdentity() {
     }
@@ -26,7 +31,7 @@ public final class ProcessIdentity {
             return true;
         }
         String[] parts = owner.split(":");
-        if (parts.length != 3 || !parts[0].equals(HOST)) {
+        if (parts.length < 3 || parts.length > 4 || !parts[0].equals(HOST)) {
             return false;
         }
         long pid;
@@ -39,8 +44,12 @@ public final class ProcessIdentity {
         if (process.isEmpty() || !process.get().isAlive()) {
             return true;
         }
+        if (process.get().info().startInstant().isEmpty()) {
+            return false; // alive but unreadable: not dead
+        }
         // the pid may have been reused by a newer process
-        return !describe(process.get()).equals(owner);
+        String[] seen = describe(process.get()).split(":");
+        return !seen[2].equals(parts[2]);
     }
 
     private static String describe(ProcessHandle process) {

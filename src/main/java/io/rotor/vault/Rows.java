@@ -26,4 +26,10 @@ final class Rows {
         }).list();
         return values.isEmpty() ? null : values.get(0);
     }
+
+    /** The first column of the first row as text, or null when there is no row or the value is NULL. */
+    static String singleString(Handle h, String sql, String id) {
+        List<String> values = h.createQuery(sql).bind("id", id).map((r, ctx) -> r.getString(1)).list();
+        return values.isEmpty() ? null : values.get(0);
+    }
 }

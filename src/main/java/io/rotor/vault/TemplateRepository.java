@@ -256,6 +256,7 @@ public final class TemplateRepository {
                 attributes.computeIfAbsent(groupAttr, x -> new TreeSet<>()).addAll(groups);
             }
             attributes.forEach((attr, values) -> values.forEach(value -> DirectoryRows.insertAttribute(h, id, attr, value)));
+            LinkedMirrors.register(h, vaultTargetId, linkAttr);
             audit.write(h, audited(actor, "VAULT_ACCOUNT_CREATE", id, vaultTargetId, "template=" + templateId
                     + " backing=" + backingAccountId + " associations=" + users.size() + " groups=" + groups.size()));
             return new VaultAccountCreation(new Account(id, vaultTargetId, name, backing.credentialType(),

@@ -199,7 +199,7 @@ public class AutomaticWorkGate {
         return switch (outcome) {
             case SUCCEEDED, RECOVERED_FORWARD, RECONCILED -> false;
             case REJECTED, OUT_OF_SYNC, NEEDS_RECONCILE, FAILED -> true;
-            case ROLLED_BACK, RESTORED_PREVIOUS, UNREACHABLE, BUSY, ADMIN_LOGIN_FAILED, SKIPPED_CHECKED_OUT, SKIPPED -> null;
+            case ROLLED_BACK, RESTORED_PREVIOUS, UNREACHABLE, BUSY, UNKNOWN, ADMIN_LOGIN_FAILED, SKIPPED_CHECKED_OUT, SKIPPED -> null;
         };
     }
 

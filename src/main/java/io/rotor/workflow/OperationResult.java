@@ -22,6 +22,11 @@ public record OperationResult(String accountId, String operation, Outcome outcom
         RESTORED_PREVIOUS(false),
         /** No stored credential works; kept everything, waiting for an admin reconcile. */
         NEEDS_RECONCILE(false),
+        /**
+         * The change was sent but its outcome is not known yet (it may still land): PENDING is kept and recovery
+         * probes again after the quiet period.
+         */
+        UNKNOWN(false),
         /** The target could not be reached; nothing was decided, recovery will try again. */
         UNREACHABLE(false),
         /** Another worker holds the account. */

@@ -33,6 +33,20 @@ public class RecoveryService {
         return tally;
     }
 
+    /**
+     * Settles the accounts still holding PENDING after start-up: an unknown outcome whose quiet period was running, or
+     * an account whose lock belonged to a crashed process and has since expired (docs/architecture.md, "Leases").
+     * Accounts locked by a live operation answer BUSY and are left alone.
+     */
+    public OperationTally settleDeferred() {
+        List<String> pending = accounts.accountsWithPending();
+        OperationTally tally = settle(pending, id -> rotation.recover(id, "recovery"));
+        if (!pending.isEmpty()) {
+            LOG.debug("deferred recovery looked at {} account(s): {}", pending.size(), tally.summary());
+        }
+        return tally;
+    }
+
     /** Retries the accounts in NEEDS_RECONCILE whose back-off has elapsed. */
     public OperationTally retryReconcile() {
         return settle(accounts.accountsDueForReconcile(), id -> rotation.retryReconcile(id, "recovery"));

@@ -23,6 +23,7 @@ import io.rotor.vault.AuditLog;
 import io.rotor.vault.AuditRecord;
 import io.rotor.vault.CredentialRepository;
 import io.rotor.vault.PolicyRepository;
+import io.rotor.vault.StaleLockException;
 import io.rotor.vault.StoredCredential;
 import io.rotor.vault.TargetRepository;
 import io.rotor.vault.UnknownAccountException;
@@ -55,6 +56,8 @@ public class RotationService {
     private final RotorMetrics metrics;
     private final Duration lockLifetime;
     private final int maxAttempts;
+    private final ProtocolTiming timing;
+    private final LeaseRenewer renewer;
     /** Tokens of locks already given back by the operation's last commit, so {@link #withLock} skips its unlock. */
     private final java.util.Set<String> released = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Checkout, DISABLED, back-off and lockout rules around every public operation (docs/architecture.md, "Automatic work"). */
@@ -62,13 +65,30 @@ public class RotationService {
 
     public RotationService(Vault vault, ConnectorRegistry connectors, PasswordGenerator generator,
                            RotorMetrics metrics, Duration lockLifetime, int maxAttempts) {
-        this(vault, connectors, generator, metrics, lockLifetime, maxAttempts,
-                AutomaticWorkGate.defaults(vault.accounts(), vault.targets()));
+        this(vault, connectors, generator, metrics, ProtocolTiming.defaults(lockLifetime), maxAttempts);
     }
 
     public RotationService(Vault vault, ConnectorRegistry connectors, PasswordGenerator generator,
                            RotorMetrics metrics, Duration lockLifetime, int maxAttempts, AutomaticWorkGate gate) {
+        this(vault, connectors, generator, metrics, ProtocolTiming.defaults(lockLifetime), maxAttempts, gate);
+    }
+
+    public RotationService(Vault vault, ConnectorRegistry connectors, PasswordGenerator generator,
+                           RotorMetrics metrics, ProtocolTiming timing, int maxAttempts) {
+        this(vault, connectors, generator, metrics, timing, maxAttempts,
+                AutomaticWorkGate.defaults(vault.accounts(), vault.targets()));
+    }
+
+    /**
+     * @throws IllegalArgumentException when {@code timing} cannot cover an operation of {@code maxAttempts} attempts
+     *                                  (see {@link ProtocolTiming#requireFits})
+     */
+    public RotationService(Vault vault, ConnectorRegistry connectors, PasswordGenerator generator,
+                           RotorMetrics metrics, ProtocolTiming timing, int maxAttempts, AutomaticWorkGate gate) {
         this.gate = gate;
+        this.timing = timing.requireFits(maxAttempts);
+        this.lockLifetime = timing.lease();
+        this.renewer = new LeaseRenewer(vault.accounts(), timing);
         this.credentials = vault.credentials();
         this.accounts = vault.accounts();
         this.targets = vault.targets();
@@ -77,7 +97,6 @@ public class RotationService {
         this.connectors = connectors;
         this.generator = generator;
         this.metrics = metrics;
-        this.lockLifetime = lockLifetime;
         this.maxAttempts = Math.max(1, maxAttempts);
     }
 
@@ -257,8 +276,12 @@ public class RotationService {
                         return recoverLocked(account, target, lock, actor);
                     }
                     // the commit also gives the lock back: nothing follows it in this operation (one vault commit fewer)
-                    credentials.commitPending(lock, audit(actor, operation.toUpperCase(), account, rotationId, "SUCCEEDED",
-                            "changed on the target and verified with a fresh login"), true);
+                    try {
+                        credentials.commitPending(lock, audit(actor, operation.toUpperCase(), account, rotationId, "SUCCEEDED",
+                                "changed on the target and verified with a fresh login"), true);
+                    } catch (StaleLockException lost) {
+                        return writeBack(account, rotationId, candidate, operation, actor);
+                    }
                     released.add(lock.token());
                     CrashPoints.reached(Step.COMMITTED);
                     return result(account, operation, Outcome.SUCCEEDED, AccountStatus.IN_SYNC,
@@ -300,10 +323,7 @@ public class RotationService {
             try (StoredCredential credential = current.get()) {
                 VerifyResult withCurrent = login(account, target, credential.secret(), actor, "CURRENT");
                 if (withCurrent.isValid()) {
-                    credentials.abandonPending(lock, AccountStatus.IN_SYNC, audit(actor, "RECOVER", account, rotationId, "ROLLED_BACK",
-                            "the target still has CURRENT; dropped the PENDING candidate that never took"));
-                    return result(account, "recover", Outcome.ROLLED_BACK, AccountStatus.IN_SYNC,
-                            "the change did not take; CURRENT still works");
+                    return abandonIfFinal(account, target, lock, rotationId, credential.secret(), actor);
                 }
                 if (withCurrent.outcome() == VerifyResult.Outcome.UNREACHABLE) {
                     return unreachable(account, rotationId, withCurrent, actor);
@@ -332,6 +352,61 @@ public class RotationService {
                 "no stored credential opens the target and no admin account is configured; every version kept"));
         return result(account, "recover", Outcome.NEEDS_RECONCILE, AccountStatus.NEEDS_RECONCILE,
                 "no stored credential opens the target; configure an admin account or `rotor set` the right value");
+    }
+
+    /**
+     * CURRENT still works while PENDING does not. A change whose outcome was unknown may still land (a statement
+     * queued behind a lock, a slow PAM stack), so PENDING is kept until the quiet period after it was written has
+     * passed by the vault database's clock; recovery probes again later. After that the change is final (the targets
+     * bound it on their side): CURRENT is re-asserted through the admin account when there is one, then PENDING is
+     * dropped (docs/architecture.md, "Unknown outcomes").
+     */
+    private OperationResult abandonIfFinal(Account account, Target target, AccountLock lock, String rotationId,
+                                           Secret current, String actor) {
+        Duration age = credentials.pendingAge(account.id()).orElse(Duration.ZERO);
+        if (age.compareTo(timing.unknownQuietPeriod()) < 0) {
+            Duration wait = timing.unknownQuietPeriod().minus(age);
+            auditLog.record(audit(actor, "RECOVER", account, rotationId, "DEFERRED",
+                    "CURRENT still works but the change may still land; PENDING kept, probed again in " + wait.toSeconds() + " s"));
+            return result(account, "recover", Outcome.UNKNOWN, AccountStatus.PENDING,
+                    "the outcome of the change is not known yet: CURRENT still works, the new credential is kept as PENDING"
+                            + " and recovery probes again after the quiet period (" + wait.toSeconds() + " s)");
+        }
+        Optional<Login> admin = adminLogin(account, target);
+        String reasserted = "";
+        if (admin.isPresent() && elevationProblem(target).isEmpty()) {
+            ChangeResult again = timed(target, "reconcile", () -> connector(target).reconcile(
+                    new ReconcileRequest(target, account.username(), current, admin.get(), elevation(target))));
+            if (again.outcome() == ChangeResult.Outcome.UNKNOWN) {
+                auditLog.record(audit(actor, "RECOVER", account, rotationId, "DEFERRED",
+                        "re-asserting CURRENT through the admin account had an unknown outcome; PENDING kept: " + again.detail()));
+                return result(account, "recover", Outcome.UNKNOWN, AccountStatus.PENDING,
+                        "re-asserting CURRENT through the admin account had an unknown outcome; PENDING kept: " + again.detail());
+            }
+            reasserted = again.outcome() == ChangeResult.Outcome.CHANGED
+                    ? "; CURRENT re-asserted through admin account " + admin.get().username()
+                    : "; re-asserting CURRENT through the admin account was refused: " + again.detail();
+        }
+        credentials.abandonPending(lock, AccountStatus.IN_SYNC, audit(actor, "RECOVER", account, rotationId, "ROLLED_BACK",
+                "the target still has CURRENT after the quiet period; dropped the PENDING candidate that never took" + reasserted));
+        return result(account, "recover", Outcome.ROLLED_BACK, AccountStatus.IN_SYNC,
+                "the change did not take; CURRENT still works" + reasserted);
+    }
+
+    /**
+     * The worker lost its lease after the target may have changed: the candidate goes back in as PENDING (unless
+     * it is still there) so recovery probes it; it is never dropped.
+     */
+    private OperationResult writeBack(Account account, String rotationId, Secret candidate, String operation, String actor) {
+        boolean kept = credentials.writeBackPending(account.id(), rotationId, candidate, audit(actor, "RECOVER", account,
+                rotationId, "WRITTEN_BACK", "the lock was taken over after the target changed; candidate written back as PENDING"));
+        if (!kept) {
+            auditLog.record(audit(actor, "RECOVER", account, rotationId, "NOT_WRITTEN_BACK",
+                    "the lock was taken over after the target changed and the new holder has its own PENDING; run a reconcile"));
+        }
+        return result(account, operation, Outcome.UNKNOWN, AccountStatus.PENDING, kept
+                ? "the lock was taken over before the commit; the new credential is kept as PENDING for recovery"
+                : "the lock was taken over before the commit and another rotation is pending; a reconcile may be needed");
     }
 
     /** Admin reset: re-applies a still-pending candidate if there is one, else a freshly generated credential. */
@@ -398,7 +473,7 @@ public class RotationService {
             return result(account, operation, Outcome.BUSY, account.status(),
                     "another operation holds account '" + accountId + "'; try again later");
         }
-        try {
+        try (LeaseRenewer.Renewal renewal = renewer.start(lock.get())) {
             CrashPoints.reached(Step.LOCKED);
             if (!operation.equals("recover") && credentials.has(accountId, Slot.PENDING)) {
                 // a half-finished rotation must be settled before anything else touches the account

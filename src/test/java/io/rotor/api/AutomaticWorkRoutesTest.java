@@ -51,7 +51,7 @@ class AutomaticWorkRoutesTest extends ApiSecurityTestSupport {
         super.bindToRegistry(registry);
         jobs = registry.lookupByNameAndType("jobStore", JobStore.class);
         registry.bind("apiAutomaticWork", new AutomaticWorkApi(new DriftService(vault.accounts(), vault.targets(),
-                vault.credentials(), new VaultSync(vault.credentials(), vault.attributes(), rotation), vault.audit(),
+                vault.credentials(), new VaultSync(vault.credentials(), vault.attributes()), vault.audit(),
                 java.time.Clock.systemUTC()), vault.accounts(), vault.targets()));
         adminToken = token("admin-1", Role.ADMIN);
         auditorToken = token("auditor-1", Role.AUDITOR);

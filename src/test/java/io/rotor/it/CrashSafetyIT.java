@@ -92,7 +92,9 @@ class CrashSafetyIT {
         config = home.resolve("application.properties");
         Files.writeString(config, "rotor.inventory = " + home.resolve("inventory.yaml") + "\n"
                 + "rotor.data-dir = " + dataDir + "\n"
-                + "rotor.rotation.parallelism = 4\n");
+                + "rotor.rotation.parallelism = 4\n"
+                // a killed process's account leases run out after 2 s, and an unknown outcome becomes final after 1 s
+                + "rotor.rotation.lock-lifetime-seconds = 2\nrotor.rotation.unknown-quiet-seconds = 1\n");
         rotor = new RotorProcess(home, Map.of("ROTOR_MASTER_KEY", masterKey));
 
         SecureRandom random = new SecureRandom();
@@ -182,7 +184,9 @@ class CrashSafetyIT {
             }
         }
 
-        // restart: recovery settles everything, then one clean pass rotates every account at least once
+        // restart: once the killed processes' leases have run out (never taken from a live owner), recovery settles
+        // everything, then one clean pass rotates every account at least once
+        Thread.sleep(3_000);
         RotorProcess.Result recover = rotor.run("recover", "--config", config.toString());
         RotorProcess.Result adminPass = rotor.run("rotate", "--target", "crash-admin-t", "--config", config.toString());
         RotorProcess.Result selfPass = rotor.run("rotate", "--target", "crash-self-t", "--config", config.toString());

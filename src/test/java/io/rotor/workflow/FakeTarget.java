@@ -31,6 +31,8 @@ public final class FakeTarget implements ConnectorFactory {
     final List<String> offered = new ArrayList<>();
     /** The usernames whose password changed, in the order the changes were applied. */
     public final List<String> changedUsernames = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** The values admin reconciles set, in order. */
+    final List<String> reconciledTo = new java.util.concurrent.CopyOnWriteArrayList<>();
     public volatile int rejectNextChanges;
     /** The change is applied but the caller is told "outcome unknown". */
     volatile boolean unknownAfterApplying;
@@ -44,6 +46,8 @@ public final class FakeTarget implements ConnectorFactory {
     volatile int logins;
     /** Logins the target refused (verify, or the login a change or reconcile runs in): what a lockout counts. */
     public volatile int refusedLogins;
+    /** Runs at the start of every change, before anything is applied (to act while a worker waits on the target). */
+    volatile Runnable onChange;
     /** The last requests the connector saw (to check what the protocol hands a connector). */
     public volatile ChangeRequest lastChange;
     public volatile ReconcileRequest lastReconcile;
@@ -91,6 +95,10 @@ public final class FakeTarget implements ConnectorFactory {
             @Override
             public ChangeResult change(ChangeRequest request) {
                 lastChange = request;
+                Runnable hook = onChange;
+                if (hook != null) {
+                    hook.run();
+                }
                 if (unreachable) {
                     return ChangeResult.rejected("connection refused before anything was sent");
                 }
@@ -155,6 +163,7 @@ public final class FakeTarget implements ConnectorFactory {
                     return ChangeResult.loginRefused("admin login failed");
                 }
                 passwords.put(request.username(), request.newSecret().reveal());
+                reconciledTo.add(request.newSecret().reveal());
                 String after = afterApplying(target);
                 return after != null ? ChangeResult.unknown(after) : ChangeResult.changed();
             }

@@ -406,7 +406,8 @@ class JobStoreTest {
         jobs.finish(finished.id(), null);
         // the same pid with another start time: the process that owned these jobs is gone (ProcessIdentity)
         String self = ProcessIdentity.self();
-        String dead = self.substring(0, self.lastIndexOf(':') + 1) + "1";
+        String[] parts = self.split(":");
+        String dead = parts[0] + ":" + parts[1] + ":1:" + parts[3];
         setOwner(orphan.id(), dead);
         setOwner(orphanQueued.id(), dead);
         setOwner(otherHost.id(), "some-other-host:4242:1700000000000");

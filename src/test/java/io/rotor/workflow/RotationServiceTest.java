@@ -119,14 +119,62 @@ class RotationServiceTest {
         assertThat(vault.credentials().has("alice", Slot.PENDING)).isFalse();
     }
 
+    /** The same vault and target seen once the quiet period after an unknown outcome has passed (no sleep needed). */
+    private RotationService afterQuietPeriod() {
+        ConnectorRegistry registry = new ConnectorRegistry();
+        registry.register(target);
+        return new RotationService(vault, registry, new PasswordGenerator(), new RotorMetrics(),
+                new ProtocolTiming(Duration.ofMinutes(5), Duration.ofSeconds(40), Duration.ofSeconds(900), Duration.ZERO), 3);
+    }
+
     @Test
-    void anUnknownOutcomeThatDidNotTakeIsRolledBack() {
+    void anUnknownOutcomeKeepsTheCandidateWhileCurrentStillWorksAndTheChangeMayLand() {
         target.unknownWithoutApplying = true;
 
         OperationResult result = rotation.rotate("alice", "test");
 
+        // an immediate probe finds CURRENT working, but the change may still land: PENDING is kept
+        assertThat(result.outcome()).isEqualTo(Outcome.UNKNOWN);
+        assertThat(result.status()).isEqualTo(AccountStatus.PENDING);
+        String candidate = stored("alice", Slot.PENDING);
+        assertThat(candidate).isNotNull().isNotEqualTo("old-Passw0rd!");
+        assertThat(vault.accounts().findAccount("alice").orElseThrow().status()).isEqualTo(AccountStatus.PENDING);
+        assertThat(rotation.recover("alice", "test").outcome()).as("still in its quiet period").isEqualTo(Outcome.UNKNOWN);
+
+        // the change lands late (an ALTER ROLE queued behind a lock): the kept candidate is committed
+        target.passwords.put("alice", candidate);
+        assertThat(rotation.recover("alice", "test").outcome()).isEqualTo(Outcome.RECOVERED_FORWARD);
+        assertThat(stored("alice", Slot.CURRENT)).isEqualTo(candidate).isEqualTo(target.passwords.get("alice"));
+        assertThat(stored("alice", Slot.PREVIOUS)).isEqualTo("old-Passw0rd!");
+    }
+
+    @Test
+    void anUnknownOutcomeThatNeverTookIsRolledBackOnlyAfterTheQuietPeriod() {
+        target.unknownWithoutApplying = true;
+        assertThat(rotation.rotate("alice", "test").outcome()).isEqualTo(Outcome.UNKNOWN);
+
+        OperationResult result = afterQuietPeriod().recover("alice", "recovery");
+
         assertThat(result.outcome()).isEqualTo(Outcome.ROLLED_BACK);
         assertThat(stored("alice", Slot.CURRENT)).isEqualTo("old-Passw0rd!").isEqualTo(target.passwords.get("alice"));
+        assertThat(vault.credentials().has("alice", Slot.PENDING)).isFalse();
+    }
+
+    @Test
+    void abandoningACandidateReassertsCurrentThroughTheAdminAccount() {
+        account("root", "admin-Passw0rd!");
+        vault.targets().upsertTarget(new Target("t1", "fake", "localhost", 1, null, TlsMode.DISABLE, "root", null, Map.of()));
+        target.unknownWithoutApplying = true;
+        assertThat(rotation.rotate("alice", "test").outcome()).isEqualTo(Outcome.UNKNOWN);
+        target.unknownWithoutApplying = false;
+
+        OperationResult result = afterQuietPeriod().recover("alice", "recovery");
+
+        assertThat(result.outcome()).isEqualTo(Outcome.ROLLED_BACK);
+        assertThat(result.detail()).contains("re-asserted through admin account root");
+        assertThat(target.lastReconcile.username()).isEqualTo("alice");
+        assertThat(target.reconciledTo).containsExactly("old-Passw0rd!");
+        assertThat(target.passwords.get("alice")).isEqualTo("old-Passw0rd!");
         assertThat(vault.credentials().has("alice", Slot.PENDING)).isFalse();
     }
 
@@ -313,9 +361,14 @@ class RotationServiceTest {
         vault.credentials().writePending(lockB, "rb", secret("bob-new-1"), AuditRecord.of("t", "PENDING_WRITTEN", "bob", "t1", "rb", "PENDING", null));
         vault.accounts().unlock(lockB);
 
-        OperationTally tally = new RecoveryService(vault.accounts(), rotation).recoverAll();
+        OperationTally early = new RecoveryService(vault.accounts(), rotation).recoverAll();
+        // bob's change may still land: within the quiet period his PENDING is kept although CURRENT works
+        assertThat(early.counts()).containsEntry(Outcome.RECOVERED_FORWARD, 1).containsEntry(Outcome.UNKNOWN, 1);
+        assertThat(stored("bob", Slot.PENDING)).isEqualTo("bob-new-1");
 
-        assertThat(tally.counts()).containsEntry(Outcome.RECOVERED_FORWARD, 1).containsEntry(Outcome.ROLLED_BACK, 1);
+        OperationTally tally = new RecoveryService(vault.accounts(), afterQuietPeriod()).settleDeferred();
+
+        assertThat(tally.counts()).containsEntry(Outcome.ROLLED_BACK, 1);
         assertThat(stored("alice", Slot.CURRENT)).isEqualTo("alice-new-1");
         assertThat(stored("bob", Slot.CURRENT)).isEqualTo("bob-Passw0rd!");
         assertThat(vault.accounts().accountsWithPending()).isEmpty();
@@ -360,5 +413,110 @@ class RotationServiceTest {
         rotation.rotate("carol", "test");
 
         assertThat(stored("carol", Slot.CURRENT)).matches("[0-9]{12}");
+    }
+
+    // ---------------------------------------------------------------- leases (docs/architecture.md, "Leases")
+
+    /** Forges what a stalled worker looks like: its lease ran out by the vault database's clock. */
+    private void expireLease(String accountId) {
+        try (var connection = vault.dataSource().getConnection();
+             var statement = connection.prepareStatement("UPDATE accounts SET lock_until = TIMESTAMP '2000-01-01 00:00:00' WHERE id = ?")) {
+            statement.setString(1, accountId);
+            assertThat(statement.executeUpdate()).isEqualTo(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aCommitThatFindsItsLockTakenOverWritesTheCandidateBackAsPending() {
+        RotationService otherNode = afterQuietPeriod();
+        List<OperationResult> meanwhile = new java.util.ArrayList<>();
+        target.onChange = () -> {
+            target.onChange = null;
+            // while this worker talks to the target its lease is taken over (expired) by another node, which finds
+            // CURRENT still working and drops the candidate that has not landed yet
+            expireLease("alice");
+            meanwhile.add(otherNode.recover("alice", "other-node"));
+        };
+
+        OperationResult result = rotation.rotate("alice", "test");
+
+        assertThat(meanwhile).extracting(OperationResult::outcome).containsExactly(Outcome.ROLLED_BACK);
+        String live = target.passwords.get("alice");
+        assertThat(live).isNotEqualTo("old-Passw0rd!");
+        assertThat(result.outcome()).isEqualTo(Outcome.UNKNOWN);
+        assertThat(stored("alice", Slot.PENDING)).as("the live candidate is written back, never dropped").isEqualTo(live);
+        assertThat(stored("alice", Slot.CURRENT)).isEqualTo("old-Passw0rd!");
+        assertThat(vault.audit().trail("alice", 30)).extracting(AuditRecord::outcome).contains("WRITTEN_BACK");
+
+        assertThat(otherNode.recover("alice", "recovery").outcome()).isEqualTo(Outcome.RECOVERED_FORWARD);
+        assertThat(stored("alice", Slot.CURRENT)).isEqualTo(live);
+    }
+
+    @Test
+    void aLiveWorkersLeaseIsRenewedWhileItsConnectorCallRuns() {
+        ConnectorRegistry registry = new ConnectorRegistry();
+        registry.register(target);
+        RotationService shortLease = new RotationService(vault, registry, new PasswordGenerator(), new RotorMetrics(),
+                new ProtocolTiming(Duration.ofSeconds(1), Duration.ofSeconds(40), Duration.ofSeconds(900), Duration.ofSeconds(60)), 3);
+        List<OperationResult> meanwhile = new java.util.ArrayList<>();
+        target.onChange = () -> {
+            target.onChange = null;
+            try {
+                Thread.sleep(1_600); // a slow target: longer than the lease itself
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            meanwhile.add(afterQuietPeriod().recover("alice", "other-node"));
+        };
+
+        OperationResult result = shortLease.rotate("alice", "test");
+
+        assertThat(meanwhile).extracting(OperationResult::outcome).containsExactly(Outcome.BUSY);
+        assertThat(result.outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(stored("alice", Slot.CURRENT)).isEqualTo(target.passwords.get("alice"));
+    }
+
+    @Test
+    void settingsUnderWhichAnOperationCouldOutliveItsLeaseAreRefusedAtConfiguration() {
+        ConnectorRegistry registry = new ConnectorRegistry();
+        registry.register(target);
+        ProtocolTiming tooSlow = new ProtocolTiming(Duration.ofSeconds(60), Duration.ofSeconds(100), Duration.ofSeconds(900),
+                Duration.ofSeconds(60));
+
+        assertThatThrownBy(() -> new RotationService(vault, registry, new PasswordGenerator(), new RotorMetrics(), tooSlow, 3))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1100 s")
+                .hasMessageContaining("rotor.rotation.max-hold-seconds (900 s)");
+        assertThat(tooSlow.worstCase(1)).isEqualTo(Duration.ofSeconds(700));
+    }
+
+    // ---------------------------------------------------------------- set never destroys a working credential
+
+    @Test
+    void twoMistakenVaultOnlySetsKeepTheLastPasswordThatWorked() {
+        assertThat(rotation.verify("alice", "test").outcome()).isEqualTo(Outcome.SUCCEEDED);
+
+        rotation.set("alice", secret("typo-one-1!A"), true, "operator");
+        rotation.set("alice", secret("typo-two-2!B"), true, "operator");
+
+        assertThat(stored("alice", Slot.CURRENT)).isEqualTo("typo-two-2!B");
+        assertThat(stored("alice", Slot.PREVIOUS)).as("the verified password is not pushed out by an unverified one")
+                .isEqualTo("old-Passw0rd!").isEqualTo(target.passwords.get("alice"));
+    }
+
+    @Test
+    void aVaultOnlySetNeverReplacesAPendingCandidate() {
+        target.unknownWithoutApplying = true;
+        assertThat(rotation.rotate("alice", "test").outcome()).isEqualTo(Outcome.UNKNOWN);
+        String candidate = stored("alice", Slot.PENDING);
+
+        OperationResult set = rotation.set("alice", secret("operator-1!Aa"), true, "operator");
+
+        assertThat(set.success()).isFalse();
+        assertThat(set.detail()).contains("not settled");
+        assertThat(stored("alice", Slot.PENDING)).isEqualTo(candidate);
+        assertThat(stored("alice", Slot.CURRENT)).isEqualTo("old-Passw0rd!");
     }
 }

@@ -20,7 +20,7 @@ public final class WorkflowBeans {
         registry.bind("jobStore", jobs);
         registry.bind("workflowJobs", workflowJobs);
         registry.bind("perTargetLimiter", new PerTargetLimiter(PerTargetLimiter.DEFAULT_LIMIT, Map.of()));
-        VaultSync vaultSync = new VaultSync(vault.credentials(), vault.attributes(), rotation);
+        VaultSync vaultSync = new VaultSync(vault.credentials(), vault.attributes());
         registry.bind("vaultSync", vaultSync);
         registry.bind("massOnboard", new MassOnboard(workflowJobs, vault, rotation, vaultSync));
         registry.bind("massPasswordReset", new MassPasswordReset(workflowJobs, new BatchPlanner(vault.jobs()),

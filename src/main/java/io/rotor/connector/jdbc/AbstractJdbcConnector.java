@@ -82,6 +82,11 @@ public abstract class AbstractJdbcConnector implements TargetConnector {
         poolName = "rotor-target-" + logSafe(target.id()) + "-admin";
         url = jdbcUrl();
         properties = connectionProperties();
+        if (statementTimeoutSeconds() >= socketTimeoutSeconds()) {
+            throw new IllegalArgumentException("target " + target.id() + ": statementTimeoutSeconds (" + statementTimeoutSeconds()
+                    + ") must be less than socketTimeoutSeconds (" + socketTimeoutSeconds() + "), so that the server gives"
+                    + " up on a change before Rotor stops waiting and the outcome is rarely unknown");
+        }
     }
 
     // ---------------------------------------------------------------- dialect
@@ -434,6 +439,15 @@ public abstract class AbstractJdbcConnector implements TargetConnector {
 
     protected final int socketTimeoutSeconds() {
         return intSetting("socketTimeoutSeconds", 30, 1);
+    }
+
+    /**
+     * How long the server may spend on the statement that changes a credential, lock waits included; set on the
+     * session before the change so that a change stuck behind a lock fails on the server (nothing changed) instead of
+     * landing after Rotor has stopped waiting (docs/architecture.md, "Unknown outcomes").
+     */
+    protected final int statementTimeoutSeconds() {
+        return intSetting("statementTimeoutSeconds", Math.max(1, Math.min(10, socketTimeoutSeconds() - 1)), 1);
     }
 
     protected final int intSetting(String key, int fallback, int min) {

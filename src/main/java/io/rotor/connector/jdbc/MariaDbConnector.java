@@ -153,6 +153,7 @@ public class MariaDbConnector extends AbstractJdbcConnector {
     @Override
     protected void adminChange(Session session, String username, Secret newSecret) throws StatementFailure {
         SessionInfo info = sessionInfo(session);
+        boundOnServer(session, info);
         session.apply("ALTER USER " + SqlQuoting.mariaAccount(username, accountHost(), info.noBackslashEscapes())
                 + " IDENTIFIED BY " + SqlQuoting.mariaLiteral(newSecret.reveal(), info.noBackslashEscapes()));
     }
@@ -160,10 +161,23 @@ public class MariaDbConnector extends AbstractJdbcConnector {
     @Override
     protected void selfChange(Session session, String username, Secret newSecret) throws StatementFailure {
         SessionInfo info = sessionInfo(session);
+        boundOnServer(session, info);
         String literal = SqlQuoting.mariaLiteral(newSecret.reveal(), info.noBackslashEscapes());
         session.apply(info.mariaDb()
                 ? "SET PASSWORD = PASSWORD(" + literal + ")"
                 : "ALTER USER CURRENT_USER() IDENTIFIED BY " + literal);
+    }
+
+    /**
+     * The server gives up on the change before Rotor stops waiting: a metadata-lock wait ends after
+     * {@code statementTimeoutSeconds} (both servers), and MariaDB also bounds the statement itself.
+     */
+    private void boundOnServer(Session session, SessionInfo info) throws StatementFailure {
+        int seconds = statementTimeoutSeconds();
+        session.query("SET SESSION lock_wait_timeout = " + seconds);
+        if (info.mariaDb()) {
+            session.query("SET SESSION max_statement_time = " + seconds);
+        }
     }
 
     /** Accounts of the connector's host, with the global privileges that make one an administrator. */

@@ -111,12 +111,21 @@ public class PostgresConnector extends AbstractJdbcConnector {
 
     @Override
     protected void adminChange(Session session, String username, Secret newSecret) throws StatementFailure {
+        boundOnServer(session);
         session.apply(alterRole(username, newSecret));
     }
 
     @Override
     protected void selfChange(Session session, String username, Secret newSecret) throws StatementFailure {
+        boundOnServer(session);
         session.apply(alterRole(username, newSecret));
+    }
+
+    /** The server gives up on the ALTER ROLE (lock wait included) before Rotor stops waiting: nothing lands late. */
+    private void boundOnServer(Session session) throws StatementFailure {
+        String limit = SqlQuoting.pgLiteral(statementTimeoutSeconds() + "s");
+        session.query("SET lock_timeout = " + limit);
+        session.query("SET statement_timeout = " + limit);
     }
 
     private static String alterRole(String username, Secret newSecret) {

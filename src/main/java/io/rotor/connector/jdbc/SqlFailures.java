@@ -74,7 +74,8 @@ final class SqlFailures {
                     || t instanceof SQLRecoverableException) {
                 return true;
             }
-            if (t instanceof SQLException sql && sql.getSQLState() != null
+            // 57014 (query_canceled) is the server's statement_timeout stopping the change: rolled back, not unknown
+            if (t instanceof SQLException sql && sql.getSQLState() != null && !"57014".equals(sql.getSQLState())
                     && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57"))) {
                 return true;
             }
