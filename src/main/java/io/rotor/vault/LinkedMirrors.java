@@ -32,14 +32,23 @@ final class LinkedMirrors {
      * @return whether it was new
      */
     static boolean register(Handle h, String vaultTargetId, String attrName) {
-        boolean known = !h.createQuery("SELECT 1 FROM vault_link_attributes WHERE vault_target_id = :t AND attr_name = :a")
-                .bind("t", vaultTargetId).bind("a", attrName).mapTo(Integer.class).list().isEmpty();
-        if (known) {
+        if (registered(h, vaultTargetId, attrName)) {
+            return false;
+        }
+        // concurrent first registrations (parallel batches creating linked vault accounts) queue on the vault
+        // target's row, so the second one finds the name instead of failing on the primary key
+        h.createQuery("SELECT id FROM targets WHERE id = :t FOR UPDATE").bind("t", vaultTargetId).mapTo(String.class).list();
+        if (registered(h, vaultTargetId, attrName)) {
             return false;
         }
         h.createUpdate("INSERT INTO vault_link_attributes (vault_target_id, attr_name) VALUES (:t, :a)")
                 .bind("t", vaultTargetId).bind("a", attrName).execute();
         return true;
+    }
+
+    private static boolean registered(Handle h, String vaultTargetId, String attrName) {
+        return !h.createQuery("SELECT 1 FROM vault_link_attributes WHERE vault_target_id = :t AND attr_name = :a")
+                .bind("t", vaultTargetId).bind("a", attrName).mapTo(Integer.class).list().isEmpty();
     }
 
     /** The status a mirror gets: the vault cannot log in anywhere with it, so it is UNVERIFIED like any vault-only value. */

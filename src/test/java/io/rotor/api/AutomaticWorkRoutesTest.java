@@ -59,7 +59,7 @@ class AutomaticWorkRoutesTest extends ApiSecurityTestSupport {
             addAccount(id);
         }
         vault.templates().ensureVaultTarget("test", "vault");
-        for (String id : List.of("good", "drifted")) {
+        for (String id : List.of("good", "drifted", "held")) {
             vault.accounts().upsertAccount("v-" + id, "vault", id, CredentialType.PASSWORD, null);
             rotation.set("v-" + id, secret(INITIAL), true, "test");
             vault.attributes().setAttribute("test", "v-" + id, LINK, List.of(id));
@@ -202,7 +202,7 @@ class AutomaticWorkRoutesTest extends ApiSecurityTestSupport {
             assertThat(a.actor()).isEqualTo("api:token:admin-1");
         });
         assertThat(vault.audit().trail("v-drifted", 20)).anySatisfy(a -> {
-            assertThat(a.operation()).isEqualTo("SET_VAULT_ONLY");
+            assertThat(a.operation()).isEqualTo("LINKED_UPDATE");
             assertThat(a.actor()).isEqualTo("api:token:admin-1");
         });
     }
