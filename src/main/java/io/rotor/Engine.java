@@ -69,6 +69,7 @@ public final class Engine implements AutoCloseable {
             main.configure().addRoutesBuilder(new io.rotor.api.ApiRoutes());
             main.configure().addRoutesBuilder(new io.rotor.api.DirectoryApiRoutes());
             main.configure().addRoutesBuilder(new io.rotor.api.ApiV2Routes());
+            main.configure().addRoutesBuilder(new io.rotor.api.V3Routes());
             main.addMainListener(new MainListenerSupport() {
                 @Override
                 public void beforeConfigure(BaseMainSupport support) {
@@ -108,6 +109,11 @@ public final class Engine implements AutoCloseable {
         // recovery settles every crash leftover before any schedule can fire
         Object tally = context.createProducerTemplate().requestBody("direct:recover-all", (Object) null);
         LOG.info("start-up recovery done: {}", tally instanceof io.rotor.workflow.OperationTally t ? t.summary() : tally);
+        // set-password requests a dead process left IN_PROGRESS end now, from what recovery found on each account
+        int settled = runtime.passwordManagement().settleInterrupted("system:startup");
+        if (settled > 0) {
+            LOG.warn("{} password change request(s) interrupted by a restart were settled", settled);
+        }
         recovered.markDone();
         for (Route route : context.getRoutes()) {
             if (SCHEDULES_GROUP.equals(route.getGroup())) {

@@ -52,9 +52,13 @@ public class TokenCommand implements Runnable {
         @Option(names = "--name", paramLabel = "NAME", required = true, description = "Unique name, e.g. ci-pipeline.")
         String name;
 
-        @Option(names = "--role", paramLabel = "ROLE", required = true, converter = RoleConverter.class,
-                description = "admin, operator or auditor.")
+        @Option(names = "--role", paramLabel = "ROLE", converter = RoleConverter.class,
+                description = "admin, operator or auditor (not with --identity).")
         Role role;
+
+        @Option(names = "--identity", paramLabel = "USER", description = "A personal token of this vault user id for the"
+                + " password self-service (/v3): it may set only that user's own passwords.")
+        String identity;
 
         @Spec
         CommandSpec spec;
@@ -62,9 +66,18 @@ public class TokenCommand implements Runnable {
         @Override
         public Integer call() {
             AuthStore.checkName("--name", name);
+            if ((role == null) == (identity == null) || role == Role.IDENTITY) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "give either --role (" + Role.names() + ") or --identity USER");
+            }
             try (RotorRuntime runtime = RotorRuntime.open(common.settings(Map.of()), System.getenv())) {
                 String token = Credentials.newToken();
-                runtime.auth().createToken(name, role, Credentials.tokenHash(token), actor());
+                if (identity != null) {
+                    runtime.vault().tokens().createIdentityToken(name, identity, Credentials.tokenHash(token), actor());
+                    role = Role.IDENTITY;
+                } else {
+                    runtime.auth().createToken(name, role, Credentials.tokenHash(token), actor());
+                }
                 spec.commandLine().getOut().println(token);
                 spec.commandLine().getOut().flush();
                 spec.commandLine().getErr().println("token '" + name + "' (role " + role.configName()

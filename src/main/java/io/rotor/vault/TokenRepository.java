@@ -66,6 +66,33 @@ public final class TokenRepository {
         });
     }
 
+    /**
+     * Stores a personal token (role identity) bound to the vault user {@code identityId}: the password
+     * self-service lets it act for that user only.
+     *
+     * @throws IllegalArgumentException when the name is taken or the vault user does not exist
+     */
+    public void createIdentityToken(String name, String identityId, String tokenHash, String createdBy) {
+        work.useTransaction(h -> {
+            if (exists(h, "SELECT 1 FROM api_tokens WHERE name = :key", name)) {
+                throw new IllegalArgumentException("a token named '" + name + "' already exists (revoked tokens keep their name)");
+            }
+            if (!exists(h, "SELECT 1 FROM vault_users WHERE id = :key", identityId)) {
+                throw new IllegalArgumentException("--identity: no vault user has the id '" + identityId + "'");
+            }
+            insertToken(h, name, Role.IDENTITY, tokenHash, createdBy);
+            h.createUpdate("UPDATE api_tokens SET identity_id = :identity WHERE name = :name")
+                    .bind("identity", identityId).bind("name", name).execute();
+            audit.write(h, succeeded(createdBy, "TOKEN_CREATE", "token '" + name + "' for identity '" + identityId + "'"));
+        });
+    }
+
+    /** The vault user an active identity token is bound to; empty for other tokens. */
+    public Optional<String> boundIdentity(String tokenName) {
+        return work.read(h -> h.createQuery("SELECT identity_id FROM api_tokens WHERE name = :name AND revoked_at IS NULL"
+                        + " AND identity_id IS NOT NULL").bind("name", tokenName).mapTo(String.class).findFirst());
+    }
+
     public Optional<TokenInfo> findActiveToken(String tokenHash) {
         return work.read(h -> h.createQuery(TOKEN_SELECT + " WHERE token_hash = :hash AND revoked_at IS NULL")
                 .bind("hash", tokenHash).map((r, ctx) -> token(r)).findFirst());
