@@ -30,14 +30,15 @@ public final class TransportKeyRepository {
 
     /**
      * Stores a new served key and retires the one served until now (the retired one stays readable for its grace
-     * period).
+     * period). The key's {@code createdAt} is also the previous key's retirement time: the caller's clock decides
+     * both, so the grace period is measured on one clock.
      *
      * @param privateKey the PKCS#8 private key in base64; sealed here, never stored in clear
      */
     public void store(TransportKey key, Secret privateKey, String actor) {
         byte[] sealed = crypto.encrypt(sealingName(key.id()), 0, privateKey);
         work.useTransaction(h -> {
-            Timestamp now = Timestamp.from(work.now());
+            Timestamp now = Timestamp.from(key.createdAt());
             int retired = h.createUpdate("UPDATE transport_keys SET retired_at = :now WHERE retired_at IS NULL")
                     .bind("now", now).execute();
             h.createUpdate("INSERT INTO transport_keys (id, public_key, private_key_sealed, created_at, created_by)"
