@@ -58,6 +58,11 @@ public final class SailPointContract {
         return problems(responses + "/content/application~1json/schema", body);
     }
 
+    /** Against a named component schema, e.g. {@code ErrorResponseDto} (for a status a path does not list). */
+    public List<String> schemaProblems(String name, String body) {
+        return problems("/components/schemas/" + name, body);
+    }
+
     private List<String> problems(String pointer, String body) {
         if (document.at(pointer).isMissingNode()) {
             return List.of("the spec has no schema at " + pointer);
