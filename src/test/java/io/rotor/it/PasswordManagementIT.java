@@ -61,6 +61,7 @@ class PasswordManagementIT {
     private static SailPointContract contract;
     private static Path home;
     private static Path log;
+    private static final List<Path> logs = new ArrayList<>();
     private static String adminToken;
     private static String aliceToken;
     private static String bobToken;
@@ -101,11 +102,7 @@ class PasswordManagementIT {
         adminToken = randomPassword();
         secretsSeen.add(adminToken);
         rotor = new RotorProcess(home, Map.of("ROTOR_MASTER_KEY", masterKey, "ROTOR_ADMIN_TOKEN", adminToken));
-        int port = TestPorts.free();
-        base = "http://127.0.0.1:" + port;
-        log = home.resolve("serve.log");
-        server = rotor.startLogged(List.of(), log, "serve", "--port", String.valueOf(port), "--config", config.toString());
-        ServeProcesses.awaitUp(HTTP, server, base + "/observe/health");
+        startServer(List.of());
 
         // the sources, the identities, the identity's accounts (correlated through the attribute "identity")
         ok(call("POST", "/api/v1/policies", admin(), """
@@ -132,6 +129,15 @@ class PasswordManagementIT {
         auditorToken = token("rotor_it_sp_auditor", "--role", "auditor");
     }
 
+    private static void startServer(List<String> jvmOptions) throws Exception {
+        int port = TestPorts.free();
+        base = "http://127.0.0.1:" + port;
+        log = home.resolve("serve-" + logs.size() + ".log");
+        logs.add(log);
+        server = rotor.startLogged(jvmOptions, log, "serve", "--port", String.valueOf(port), "--config", config.toString());
+        ServeProcesses.awaitUp(HTTP, server, base + "/observe/health");
+    }
+
     private static void account(String id, String target, String username) throws Exception {
         ok(call("POST", "/api/v1/accounts", admin(), "{\"id\": \"%s\", \"target\": \"%s\", \"username\": \"%s\"}"
                 .formatted(id, target, username)));
@@ -156,10 +162,10 @@ class PasswordManagementIT {
     static void stopServerAndRemoveTheAccounts() throws Exception {
         try {
             ServeProcesses.stop(server);
-            if (log != null) {
-                String serverLog = Files.readString(log);
+            for (Path serverLog : logs) {
+                String text = Files.readString(serverLog);
                 for (String secret : secretsSeen) {
-                    assertThat(serverLog).as("no secret in the server's output").doesNotContain(secret);
+                    assertThat(text).as("no secret in the server's output").doesNotContain(secret);
                 }
             }
         } finally {
@@ -335,6 +341,55 @@ class PasswordManagementIT {
         assertThat(contract.responseProblems("/query-password-info", "POST", 429, last.body())).isEmpty();
         // the limit is per principal: Alice is not held up by Bob
         queryInfo(aliceToken(), "alice.sp", "sp-pg", 200);
+    }
+
+    @Test
+    @Order(7)
+    void aServerKilledWhileApplyingAGroupChangeSettlesTheRequestWithReasonsAfterRestart() throws Exception {
+        ServeProcesses.stop(server);
+        // the JVM halts (no shutdown hook) the 2nd time a change reaches the target: the first account is committed,
+        // the second changed on its server but not yet in the vault, the third untouched
+        startServer(List.of("-D" + io.rotor.workflow.CrashPoints.PROPERTY + "=TARGET_CHANGED:2"));
+        JsonNode info = queryInfo(aliceToken(), "alice.sp", "sp-pg", 200);
+        String password = groupPassword();
+        secretsSeen.add(password);
+        JsonNode accepted = JSON.readTree(setPassword(aliceToken(), ALICE, opensslEncrypt(pem(info.get("publicKey").asText()), password),
+                info.get("publicKeyId").asText(), "sp-pg-alice", "sp-pg", 202).body());
+        assertThat(server.waitFor(120, TimeUnit.SECONDS)).as("the server halts at the crash point").isTrue();
+        assertThat(server.exitValue()).isEqualTo(io.rotor.workflow.CrashPoints.HALT_STATUS);
+
+        startServer(List.of());
+        JsonNode status = status(aliceToken(), accepted.get("requestId").asText());
+        assertThat(status.get("state").asText()).as(status.toString()).isIn("FINISHED", "FAILED");
+        assertThat(status.toString()).doesNotContain(password);
+        Map<String, String> source = Map.of("sp-pg-alice", "sp-pg", "sp-my-alice", "sp-my", "sp-ldap-alice", "sp-ldap");
+        String errors = status.get("errors").toString();
+        int changed = 0;
+        for (String account : List.of("sp-pg-alice", "sp-my-alice", "sp-ldap-alice")) {
+            // nothing is PENDING and the vault's CURRENT logs in (a verify by a fresh login)
+            JsonNode verified = JSON.readTree(ok(call("POST", "/api/v1/accounts/" + account + "/verify", admin(), null)).body());
+            assertThat(verified.toString()).as(account).contains("IN_SYNC");
+            boolean failedHere = errors.contains("source '" + source.get(account) + "'");
+            boolean works = loginOn(account, password);
+            assertThat(works).as(account + " has the new password exactly when the status says its source changed")
+                    .isEqualTo(!failedHere);
+            assertThat(loginOn(account, live.get(account))).as(account + ": the old password").isEqualTo(failedHere);
+            if (works) {
+                changed++;
+                live.put(account, password);
+            }
+        }
+        assertThat(changed).as("the first account was committed, the second recovered forward").isEqualTo(2);
+        assertThat(status.get("state").asText()).isEqualTo("FAILED");
+        assertThat(errors).contains("interrupted by a restart").contains("changed on source(s)");
+    }
+
+    private static boolean loginOn(String account, String password) throws Exception {
+        return switch (account) {
+            case "sp-pg-alice" -> targets.pgLogin(PG_USER, password.toCharArray());
+            case "sp-my-alice" -> targets.mariaLogin(MY_USER, password.toCharArray());
+            default -> ldapBinds(password);
+        };
     }
 
     // ---------------------------------------------------------------- helpers
