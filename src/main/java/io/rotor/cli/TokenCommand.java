@@ -32,7 +32,13 @@ public class TokenCommand implements Runnable {
         @Override
         public Role convert(String value) {
             try {
-                return Role.parse(value);
+                Role role = Role.parse(value);
+                if (role == Role.IDENTITY) {
+                    // an identity token needs its vault user: --identity USER
+                    throw new IllegalArgumentException("role must be one of " + Role.names()
+                            + " (a personal token of a vault user: --identity USER)");
+                }
+                return role;
             } catch (IllegalArgumentException e) {
                 throw new picocli.CommandLine.TypeConversionException(e.getMessage());
             }
