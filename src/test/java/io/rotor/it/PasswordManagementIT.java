@@ -303,7 +303,8 @@ class PasswordManagementIT {
         // an admin may read anyone's status; the audit trail holds no password
         status(admin(), accepted.get("requestId").asText());
         String audit = ok(call("GET", "/api/v1/audit?limit=500", admin(), null)).body();
-        assertThat(audit).contains("PASSWORD_SET_REQUEST");
+        assertThat(audit).contains("PASSWORD_SET_REQUEST").contains("TRANSPORT_KEY_ROTATE")
+                .as("Bob's attempts on Alice's identity are on record").contains("password self-service for identity '" + ALICE + "'");
         for (String secret : secretsSeen) {
             assertThat(audit).doesNotContain(secret);
         }

@@ -82,11 +82,11 @@ public final class PasswordManagement {
      */
     public PasswordInfo queryPasswordInfo(Caller caller, String userName, String sourceName) {
         VaultUser identity = identity(required("userName", userName));
-        caller.requireMayActFor(identity.id());
+        authorize(caller, identity.id());
         Target source = source(required("sourceName", sourceName));
-        List<InfoAccount> accounts = accountsOf(identity.id(), source.id()).stream()
-                .map(a -> new InfoAccount(a.id(), a.username())).toList();
-        PasswordPolicy policy = policyFor(source.id(), accounts.isEmpty() ? null : accountsOf(identity.id(), source.id()).get(0));
+        List<Account> owned = accountsOf(identity.id(), source.id());
+        List<InfoAccount> accounts = owned.stream().map(a -> new InfoAccount(a.id(), a.username())).toList();
+        PasswordPolicy policy = policyFor(source.id(), owned.isEmpty() ? null : owned.get(0));
         TransportKey key = keys.served();
         return new PasswordInfo(identity.id(), source.id(), key.id(), key.publicKey(), accounts,
                 PasswordPolicyCheck.describe(policy));
@@ -110,7 +110,7 @@ public final class PasswordManagement {
         required("sourceId", sourceId);
         VaultUser identity = vault.users().findUser(identityId).orElseThrow(() ->
                 PasswordManagementException.notFound("identityId: no identity has the id '" + identityId + "'"));
-        caller.requireMayActFor(identity.id());
+        authorize(caller, identity.id());
         Target source = source(sourceId);
         Account account = requestedAccount(identity.id(), source, accountId);
         Optional<SyncGroup> group = store.groupOfSource(source.id());
@@ -188,7 +188,7 @@ public final class PasswordManagement {
     public PasswordStatus status(Caller caller, String requestId) {
         PasswordChange change = store.request(required("id", requestId)).orElseThrow(() ->
                 PasswordManagementException.notFound("no password change request has the id '" + requestId + "'"));
-        caller.requireMayActFor(change.identityId());
+        authorize(caller, change.identityId());
         return statusOf(change);
     }
 
@@ -248,6 +248,17 @@ public final class PasswordManagement {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** The caller's right to act for the identity; a refusal is audited (API_DENIED) before it is answered. */
+    private void authorize(Caller caller, String identityId) {
+        try {
+            caller.requireMayActFor(identityId);
+        } catch (PasswordManagementException denied) {
+            vault.audit().record(io.rotor.vault.AuditRecord.of(caller.actor(), "API_DENIED", null, null, null, "DENIED",
+                    "password self-service for identity '" + identityId + "': " + denied.getMessage()));
+            throw denied;
+        }
+    }
 
     private void purgeExpired() {
         int purged = store.purgeFinishedBefore(store.now().minus(retention));
