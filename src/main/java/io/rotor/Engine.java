@@ -74,6 +74,7 @@ public final class Engine implements AutoCloseable {
             main.configure().addRoutesBuilder(new io.rotor.api.ApiV2Routes());
             main.configure().addRoutesBuilder(new io.rotor.api.HealthApiRoutes());
             main.configure().addRoutesBuilder(new io.rotor.health.HealthRoutes());
+            main.configure().addRoutesBuilder(new io.rotor.api.V3Routes());
             main.addMainListener(new MainListenerSupport() {
                 @Override
                 public void beforeConfigure(BaseMainSupport support) {
@@ -118,6 +119,11 @@ public final class Engine implements AutoCloseable {
         int initial = runtime.storeDeferredInitialSecrets();
         if (initial > 0) {
             LOG.info("stored {} initial credential(s) from the inventory", initial);
+        }
+        // set-password requests a dead process left IN_PROGRESS end now, from what recovery found on each account
+        int settled = runtime.passwordManagement().settleInterrupted("system:startup");
+        if (settled > 0) {
+            LOG.warn("{} password change request(s) interrupted by a restart were settled", settled);
         }
         recovered.markDone();
         for (Route route : context.getRoutes()) {

@@ -233,6 +233,16 @@ public final class RotorRuntime implements AutoCloseable {
         return quartz;
     }
 
+    private io.rotor.workflow.passwords.PasswordManagement passwordManagement;
+
+    /** The SailPoint-shaped password self-service (made on first use). */
+    public synchronized io.rotor.workflow.passwords.PasswordManagement passwordManagement() {
+        if (passwordManagement == null) {
+            passwordManagement = PasswordManagementSetup.service(settings, vault, rotation);
+        }
+        return passwordManagement;
+    }
+
     /** The beans the routes refer to by name. */
     public Map<String, Object> beans() {
         VaultSync vaultSync = new VaultSync(vault.credentials(), vault.attributes());
@@ -263,6 +273,7 @@ public final class RotorRuntime implements AutoCloseable {
                         new BatchPlanner(vault.jobs()), vault.accounts(), vault.attributes(), vault.targets())),
                 Map.entry("singleUserOffboard", new SingleUserOffboard(workflowJobs, vault.groups(), vault.attributes(),
                         vault.access())),
+                Map.entry("apiPasswordManagement", PasswordManagementSetup.api(settings, vault, passwordManagement())),
                 Map.entry("apiJobs", new JobApi(vault.targets(), vault.users(), vault.templates(), jobs, reports)),
                 Map.entry("apiAutomaticWork", new io.rotor.api.AutomaticWorkApi(drift(vaultSync), vault.accounts(), vault.targets())));
     }

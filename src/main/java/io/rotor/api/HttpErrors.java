@@ -51,7 +51,7 @@ public final class HttpErrors {
         }
         String limit = context.resolvePropertyPlaceholders("{{camel.server.max-body-size:1048576}}");
         // first of all: the browser-safety headers on every answer under the APIs, whoever writes it
-        for (String path : new String[]{ApiRoutes.CONTEXT_PATH + "/*", ApiV2Routes.CONTEXT_PATH + "/*"}) {
+        for (String path : new String[]{ApiRoutes.CONTEXT_PATH + "/*", ApiV2Routes.CONTEXT_PATH + "/*", V3Routes.CONTEXT_PATH + "/*"}) {
             router.route(path).order(-1_000_001).handler(rc -> {
                 BrowserSafety.ANSWER_HEADERS.forEach(rc.response()::putHeader);
                 rc.next();
@@ -71,6 +71,8 @@ public final class HttpErrors {
         router.route(ApiV2Routes.CONTEXT_PATH + "/*").order(Integer.MAX_VALUE)
                 .handler(rc -> answer(rc, 404, ApiJson.write(java.util.Map.of("result", "error", "code", "NOT_FOUND",
                         "message", "no such resource or method under " + ApiV2Routes.CONTEXT_PATH))));
+        router.route(V3Routes.CONTEXT_PATH + "/*").order(Integer.MAX_VALUE).handler(rc -> answer(rc, 404, ApiJson.write(
+                io.rotor.api.passwords.ErrorResponses.of(404, "no such resource or method under " + V3Routes.CONTEXT_PATH))));
         return true;
     }
 

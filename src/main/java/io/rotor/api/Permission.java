@@ -29,7 +29,12 @@ public enum Permission {
     /** Start a bulk workflow (mass-password-reset, single-user-offboard) and cancel a job. */
     RUN_WORKFLOW(Role.ADMIN, Role.OPERATOR),
     /** GET jobs, their results and reports (never a secret). */
-    READ_JOBS(Role.ADMIN, Role.OPERATOR, Role.AUDITOR);
+    READ_JOBS(Role.ADMIN, Role.OPERATOR, Role.AUDITOR),
+    /**
+     * The SailPoint-shaped password self-service (/v3 query-password-info, set-password, status): an identity for
+     * itself, an admin for anyone (the service checks which identity; an auditor never).
+     */
+    SET_OWN_PASSWORD(Role.ADMIN, Role.OPERATOR, Role.IDENTITY);
 
     private final Set<Role> roles;
 

@@ -32,7 +32,13 @@ public class TokenCommand implements Runnable {
         @Override
         public Role convert(String value) {
             try {
-                return Role.parse(value);
+                Role role = Role.parse(value);
+                if (role == Role.IDENTITY) {
+                    // an identity token needs its vault user: --identity USER
+                    throw new IllegalArgumentException("role must be one of " + Role.names()
+                            + " (a personal token of a vault user: --identity USER)");
+                }
+                return role;
             } catch (IllegalArgumentException e) {
                 throw new picocli.CommandLine.TypeConversionException(e.getMessage());
             }
@@ -52,9 +58,13 @@ public class TokenCommand implements Runnable {
         @Option(names = "--name", paramLabel = "NAME", required = true, description = "Unique name, e.g. ci-pipeline.")
         String name;
 
-        @Option(names = "--role", paramLabel = "ROLE", required = true, converter = RoleConverter.class,
-                description = "admin, operator or auditor.")
+        @Option(names = "--role", paramLabel = "ROLE", converter = RoleConverter.class,
+                description = "admin, operator or auditor (not with --identity).")
         Role role;
+
+        @Option(names = "--identity", paramLabel = "USER", description = "A personal token of this vault user id for the"
+                + " password self-service (/v3): it may set only that user's own passwords.")
+        String identity;
 
         @Spec
         CommandSpec spec;
@@ -62,9 +72,18 @@ public class TokenCommand implements Runnable {
         @Override
         public Integer call() {
             AuthStore.checkName("--name", name);
+            if ((role == null) == (identity == null) || role == Role.IDENTITY) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "give either --role (" + Role.names() + ") or --identity USER");
+            }
             try (RotorRuntime runtime = RotorRuntime.open(common.settings(Map.of()), System.getenv())) {
                 String token = Credentials.newToken();
-                runtime.auth().createToken(name, role, Credentials.tokenHash(token), actor());
+                if (identity != null) {
+                    runtime.vault().tokens().createIdentityToken(name, identity, Credentials.tokenHash(token), actor());
+                    role = Role.IDENTITY;
+                } else {
+                    runtime.auth().createToken(name, role, Credentials.tokenHash(token), actor());
+                }
                 spec.commandLine().getOut().println(token);
                 spec.commandLine().getOut().flush();
                 spec.commandLine().getErr().println("token '" + name + "' (role " + role.configName()

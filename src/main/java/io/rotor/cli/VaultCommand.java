@@ -10,14 +10,14 @@ import picocli.CommandLine.Spec;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "vault", description = "Vault maintenance.", subcommands = VaultCommand.RotateKey.class)
+@Command(name = "vault", description = "Vault maintenance.", subcommands = {VaultCommand.RotateKey.class, VaultCommand.RotateTransportKey.class})
 public class VaultCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a vault command is required (rotate-key)");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a vault command is required (rotate-key, rotate-transport-key)");
     }
 
     /**
@@ -41,6 +41,31 @@ public class VaultCommand implements Runnable {
                 int records = credentials.reencryptAll();
                 spec.commandLine().getOut().println("vault key rotated: keyset generation " + generation + " with "
                         + credentials.crypto().keyCount() + " key(s); re-encrypted " + records + " credential record(s)");
+                return ExitCodes.SUCCESS;
+            }
+        }
+    }
+
+    /**
+     * Makes a new transport key pair for the password self-service and serves it from now on; the previous key's
+     * publicKeyId is accepted for rotor.password-management.key-grace, then refused. Audited (TRANSPORT_KEY_ROTATE).
+     */
+    @Command(name = "rotate-transport-key", description = "Make a new transport key pair for /v3 set-password;"
+            + " the old publicKeyId is accepted for the grace period (rotor.password-management.key-grace).")
+    static class RotateTransportKey implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (RotorRuntime runtime = RotorRuntime.open(common.settings(Map.of()), System.getenv())) {
+                var keys = runtime.passwordManagement().keys();
+                var key = keys.rotate("cli:" + System.getProperty("user.name", "unknown"));
+                spec.commandLine().getOut().println("transport key rotated: publicKeyId " + key.id()
+                        + "; the previous key is accepted for " + keys.grace());
                 return ExitCodes.SUCCESS;
             }
         }

@@ -74,9 +74,9 @@ final class RowSealStamping {
                             .bind("id", row[0]).execute();
                     stamped.add("target " + row[0]);
                 });
-        h.createQuery("SELECT name, role, token_hash, revoked_at FROM api_tokens")
+        h.createQuery("SELECT name, role, token_hash, revoked_at, identity_id FROM api_tokens")
                 .map((r, ctx) -> new String[]{r.getString(1), TokenRepository.tokenMac(seal, r.getString(1),
-                        r.getString(2), r.getString(3), r.getTimestamp(4) != null)})
+                        r.getString(2), r.getString(3), r.getTimestamp(4) != null, r.getString(5))})
                 .list()
                 .forEach(row -> {
                     h.createUpdate("UPDATE api_tokens SET row_mac = :mac WHERE name = :id").bind("mac", row[1])

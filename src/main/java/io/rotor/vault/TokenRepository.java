@@ -15,7 +15,7 @@ import java.util.Optional;
  * API tokens and service accounts (tables of migration V3). Only hashes are stored, never a token or a password:
  * the caller ({@code io.rotor.api.AuthStore} with {@code Credentials}) hashes before it calls. Every change writes
  * its audit record through {@link AuditLog} in the same transaction, so a failed audit write refuses the change.
- * Each row carries a {@link RowSeal} MAC (token: name, role, hash, revoked or not; service account: username, role,
+ * Each row carries a {@link RowSeal} MAC (token: name, role, hash, revoked or not, bound identity; service account: username, role,
  * password hash): a row inserted or edited in the database fails authentication, with an audited
  * {@code ROW_MAC_MISMATCH}.
  */
@@ -36,8 +36,8 @@ public final class TokenRepository {
     }
 
     /** The MAC of an api_tokens row. */
-    static String tokenMac(RowSeal seal, String name, String role, String tokenHash, boolean revoked) {
-        return seal.mac(TOKENS, name, role, tokenHash, revoked ? "revoked" : "active");
+    static String tokenMac(RowSeal seal, String name, String role, String tokenHash, boolean revoked, String identityId) {
+        return seal.mac(TOKENS, name, role, tokenHash, revoked ? "revoked" : "active", identityId);
     }
 
     /** The MAC of a service_accounts row. */
@@ -57,7 +57,7 @@ public final class TokenRepository {
             if (exists(h, "SELECT 1 FROM api_tokens WHERE name = :key", name)) {
                 throw new IllegalArgumentException("a token named '" + name + "' already exists (revoked tokens keep their name)");
             }
-            insertToken(h, name, role, tokenHash, createdBy);
+            insertToken(h, name, role, tokenHash, createdBy, null);
             audit.write(h, succeeded(createdBy, "TOKEN_CREATE", "token '" + name + "' with role " + role.configName()));
         });
     }
@@ -77,10 +77,35 @@ public final class TokenRepository {
                 return false;
             }
             String actor = "env:" + source;
-            insertToken(h, name, Role.ADMIN, tokenHash, actor);
+            insertToken(h, name, Role.ADMIN, tokenHash, actor, null);
             audit.write(h, succeeded(actor, "TOKEN_CREATE", "token '" + name + "' with role admin from " + source));
             return true;
         });
+    }
+
+    /**
+     * Stores a personal token (role identity) bound to the vault user {@code identityId}: the password
+     * self-service lets it act for that user only.
+     *
+     * @throws IllegalArgumentException when the name is taken or the vault user does not exist
+     */
+    public void createIdentityToken(String name, String identityId, String tokenHash, String createdBy) {
+        work.useTransaction(h -> {
+            if (exists(h, "SELECT 1 FROM api_tokens WHERE name = :key", name)) {
+                throw new IllegalArgumentException("a token named '" + name + "' already exists (revoked tokens keep their name)");
+            }
+            if (!exists(h, "SELECT 1 FROM vault_users WHERE id = :key", identityId)) {
+                throw new IllegalArgumentException("--identity: no vault user has the id '" + identityId + "'");
+            }
+            insertToken(h, name, Role.IDENTITY, tokenHash, createdBy, identityId);
+            audit.write(h, succeeded(createdBy, "TOKEN_CREATE", "token '" + name + "' for identity '" + identityId + "'"));
+        });
+    }
+
+    /** The vault user an active identity token is bound to; empty for other tokens. */
+    public Optional<String> boundIdentity(String tokenName) {
+        return work.read(h -> h.createQuery("SELECT identity_id FROM api_tokens WHERE name = :name AND revoked_at IS NULL"
+                        + " AND identity_id IS NOT NULL").bind("name", tokenName).mapTo(String.class).findFirst());
     }
 
     /** The active token with this hash; empty (and audited) when its row fails its MAC. */
@@ -88,10 +113,10 @@ public final class TokenRepository {
         record Sealed(TokenInfo token, boolean sealed) {
         }
         Optional<Sealed> found = work.read(h -> h.createQuery("SELECT name, role, created_at, created_by, revoked_at,"
-                        + " token_hash, row_mac FROM api_tokens WHERE token_hash = :hash AND revoked_at IS NULL")
+                        + " token_hash, row_mac, identity_id FROM api_tokens WHERE token_hash = :hash AND revoked_at IS NULL")
                 .bind("hash", tokenHash)
                 .map((r, ctx) -> new Sealed(token(r), seal.matches(r.getString(7), TOKENS, r.getString(1), r.getString(2),
-                        r.getString(6), "active")))
+                        r.getString(6), "active", r.getString(8))))
                 .findFirst());
         if (found.isPresent() && !found.get().sealed()) {
             refused("api token '" + found.get().token().name() + "'");
@@ -107,9 +132,9 @@ public final class TokenRepository {
     /** @return false when no active token has that name */
     public boolean revokeToken(String name, String actor) {
         return work.inTransaction(h -> {
-            Optional<String[]> row = h.createQuery("SELECT role, token_hash FROM api_tokens WHERE name = :name"
+            Optional<String[]> row = h.createQuery("SELECT role, token_hash, identity_id FROM api_tokens WHERE name = :name"
                             + " AND revoked_at IS NULL")
-                    .bind("name", name).map((r, ctx) -> new String[]{r.getString(1), r.getString(2)}).findFirst();
+                    .bind("name", name).map((r, ctx) -> new String[]{r.getString(1), r.getString(2), r.getString(3)}).findFirst();
             if (row.isEmpty()) {
                 return false;
             }
@@ -117,7 +142,7 @@ public final class TokenRepository {
             int changed = h.createUpdate("UPDATE api_tokens SET revoked_at = :now, row_mac = :rowMac"
                             + " WHERE name = :name AND revoked_at IS NULL")
                     .bind("now", now()).bind("name", name)
-                    .bind("rowMac", tokenMac(seal, name, row.get()[0], row.get()[1], true))
+                    .bind("rowMac", tokenMac(seal, name, row.get()[0], row.get()[1], true, row.get()[2]))
                     .execute();
             if (changed == 1) {
                 audit.write(h, succeeded(actor, "TOKEN_REVOKE", "token '" + name + "'"));
@@ -186,11 +211,12 @@ public final class TokenRepository {
 
     // ---------------------------------------------------------------- helpers
 
-    private void insertToken(Handle h, String name, Role role, String tokenHash, String createdBy) {
-        h.createUpdate("INSERT INTO api_tokens (name, role, token_hash, created_at, created_by, row_mac)"
-                        + " VALUES (:name, :role, :hash, :now, :createdBy, :rowMac)")
+    private void insertToken(Handle h, String name, Role role, String tokenHash, String createdBy, String identityId) {
+        h.createUpdate("INSERT INTO api_tokens (name, role, token_hash, created_at, created_by, identity_id, row_mac)"
+                        + " VALUES (:name, :role, :hash, :now, :createdBy, :identity, :rowMac)")
                 .bind("name", name).bind("role", role.configName()).bind("hash", tokenHash).bind("now", now())
-                .bind("rowMac", tokenMac(seal, name, role.configName(), tokenHash, false))
+                .bind("identity", identityId)
+                .bind("rowMac", tokenMac(seal, name, role.configName(), tokenHash, false, identityId))
                 .bind("createdBy", createdBy)
                 .execute();
     }
