@@ -130,4 +130,21 @@ class RowMacAuthAttackTest {
         }
         assertUnauthenticated(basic("intruder", PASSWORD), Permission.OPERATE);
     }
+    @Test
+    void anIdentityTokenReboundToAnotherVaultUserInTheDatabaseIsRefused() throws Exception {
+        vault.targets().upsertTarget(new io.rotor.domain.Target("staff", "vault-users", "localhost", 0, null,
+                io.rotor.domain.TlsMode.DISABLE, null, null, java.util.Map.of()));
+        vault.users().createUser("test", new io.rotor.domain.VaultUser("alice", "staff", "alice", null, false));
+        vault.users().createUser("test", new io.rotor.domain.VaultUser("bob", "staff", "bob", null, false));
+        String alices = Credentials.newToken();
+        vault.tokens().createIdentityToken("alice-pat", "alice", Credentials.tokenHash(alices), "test");
+        assertThat(authenticator.authorize("Bearer " + alices, Permission.SET_OWN_PASSWORD, REQUEST).role())
+                .isEqualTo(Role.IDENTITY);
+
+        // alice's personal token would now change bob's passwords
+        sql("UPDATE api_tokens SET identity_id = 'bob' WHERE name = 'alice-pat'");
+
+        assertUnauthenticated("Bearer " + alices, Permission.SET_OWN_PASSWORD);
+        assertThat(mismatches()).isEqualTo(1);
+    }
 }
