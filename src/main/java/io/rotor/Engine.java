@@ -125,6 +125,9 @@ public final class Engine implements AutoCloseable {
         if (settled > 0) {
             LOG.warn("{} password change request(s) interrupted by a restart were settled", settled);
         }
+        if (runtime.passwordManagement().interruptedRequestsWaiting()) {
+            settleInterruptedLater(runtime);
+        }
         recovered.markDone();
         for (Route route : context.getRoutes()) {
             if (SCHEDULES_GROUP.equals(route.getGroup())) {
@@ -217,5 +220,30 @@ public final class Engine implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("engine did not stop cleanly: {}", e.getMessage());
         }
+    }
+    /**
+     * Interrupted set-password requests whose accounts are still under a dead process's lease: settled on the
+     * recovery retry period, once recovery (reconcile-retry) has settled those accounts.
+     */
+    private static void settleInterruptedLater(RotorRuntime runtime) {
+        long period = Math.max(1, runtime.settings().getInt("rotor.recovery.retry-period-seconds", 60));
+        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "rotor-settle-interrupted");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                int later = runtime.passwordManagement().settleInterruptedRequests("system:recovery");
+                if (later > 0) {
+                    LOG.warn("{} password change request(s) interrupted by a restart were settled", later);
+                }
+                if (!runtime.passwordManagement().interruptedRequestsWaiting()) {
+                    timer.shutdown();
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("settling interrupted password change requests failed: {}", e.getMessage());
+            }
+        }, period, period, java.util.concurrent.TimeUnit.SECONDS);
     }
 }

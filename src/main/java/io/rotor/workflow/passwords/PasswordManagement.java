@@ -213,15 +213,42 @@ public final class PasswordManagement {
 
     // ---------------------------------------------------------------- restart
 
+    /** Requests a dead process left IN_PROGRESS, found at start-up and not settled yet. */
+    private final java.util.Set<String> interruptedRequests = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /**
-     * Ends every request a process left IN_PROGRESS. Call it after the protocol's start-up recovery, which settled
-     * each PENDING credential: an account whose version moved on and that is IN_SYNC got the new password (recovery
+     * Ends the requests a dead process left IN_PROGRESS (call it once, after the protocol's start-up recovery). A
+     * request is settled only once none of its waiting accounts holds PENDING: an account still under the dead
+     * process's lease is settled by recovery when the lease expires (docs/architecture.md, "Leases"), and until then
+     * nobody can say whether it got the new password. {@link #settleInterruptedRequests} is then called again on the
+     * recovery retry period. An account whose version moved on and that is IN_SYNC got the new password (recovery
      * committed it); any other one kept its old password.
      *
-     * @return how many requests were settled
+     * @return how many requests were settled now
      */
     public int settleInterrupted(String actor) {
-        List<PasswordChange> interrupted = store.inProgress();
+        store.inProgress().forEach(change -> interruptedRequests.add(change.id()));
+        return settleInterruptedRequests(actor);
+    }
+
+    /** True while interrupted requests wait for recovery to settle their accounts. */
+    public boolean interruptedRequestsWaiting() {
+        return !interruptedRequests.isEmpty();
+    }
+
+    /** Settles the interrupted requests whose accounts recovery has settled; the others wait for a later call. */
+    public int settleInterruptedRequests(String actor) {
+        List<PasswordChange> interrupted = new java.util.ArrayList<>();
+        for (String id : List.copyOf(interruptedRequests)) {
+            Optional<PasswordChange> change = store.request(id);
+            if (change.isEmpty() || change.get().state() != State.IN_PROGRESS) {
+                interruptedRequests.remove(id);
+            } else if (change.get().results().stream().noneMatch(r -> r.outcome() == Outcome.WAITING
+                    && vault.credentials().has(r.accountId(), io.rotor.domain.Slot.PENDING))) {
+                interrupted.add(change.get());
+                interruptedRequests.remove(id);
+            }
+        }
         for (PasswordChange change : interrupted) {
             boolean allChanged = true;
             for (Result r : change.results()) {

@@ -46,8 +46,17 @@ class TelnetContractIT extends ConnectorContract {
     @Override
     protected Target target(String host, int port) {
         String t = Integer.toString(TIMEOUT_SECONDS);
+        // a wrong password's "Login incorrect" comes only after PAM's failure delay (about 2-3 s, more on a busy
+        // machine), so a telnet dialogue step needs longer than the contract's 3 s
         return new Target("it-telnet-contract", "telnet", host, port, null, TlsMode.DISABLE, null, null,
-                Map.of("adminMethod", "sudo", "connectTimeoutSeconds", t, "stepTimeoutSeconds", t));
+                Map.of("adminMethod", "sudo", "connectTimeoutSeconds", t, "stepTimeoutSeconds", Integer.toString(STEP_SECONDS)));
+    }
+
+    private static final int STEP_SECONDS = 8;
+
+    @Override
+    protected java.time.Duration bound() {
+        return java.time.Duration.ofSeconds(2L * STEP_SECONDS + 4);
     }
 
     @Override
