@@ -82,7 +82,7 @@ class OnboardDenyListSecurityIT {
         base = "http://127.0.0.1:" + port;
         log = home.resolve("serve.log");
         server = rotor.startLogged(List.of(), log, "serve", "--port", String.valueOf(port), "--config", config.toString());
-        awaitUp();
+        ServeProcesses.awaitUp(HTTP, server, base + "/observe/health");
         RotorProcess.Result created = rotor.run("token", "create", "--name", "ob-it-operator", "--role", "operator",
                 "--config", config.toString());
         assertThat(created.exitCode()).as(created.all()).isZero();
@@ -218,24 +218,6 @@ class OnboardDenyListSecurityIT {
         byte[] bytes = new byte[30];
         RANDOM.nextBytes(bytes);
         return "Aa1-" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    private static void awaitUp() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            try {
-                if (HTTP.send(HttpRequest.newBuilder(URI.create(base + "/observe/health")).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException notYet) {
-                // not listening yet
-            }
-            if (server.waitFor(250, TimeUnit.MILLISECONDS)) {
-                throw new AssertionError("rotor serve exited with " + server.exitValue() + ": " + Files.readString(log));
-            }
-        }
-        throw new AssertionError("rotor serve did not answer within 120 s");
     }
 
     private static HttpResponse<String> ok(HttpResponse<String> response) {
