@@ -30,6 +30,11 @@ public interface TargetConnector extends AutoCloseable {
         return io.rotor.domain.PasswordPolicy.defaults();
     }
 
+    /** What {@link #verify} proves for credentials of {@code type}: a real login unless the connector says otherwise. */
+    default VerificationKind verificationKind(io.rotor.domain.CredentialType type) {
+        return VerificationKind.LOGIN;
+    }
+
     @Override
     void close();
 }
