@@ -178,12 +178,70 @@ public final class JobRepository {
             if (fail.execute() != 1) {
                 return false;
             }
+            recordUnrecordedAccounts(h, job.id());
             h.createUpdate("UPDATE job_steps SET status = 'FAILED', reason = :reason, finished_at = :now"
                             + " WHERE job_id = :id AND status IN ('QUEUED', 'RUNNING')")
                     .bind("reason", cut(reason)).bind("now", now()).bind("id", job.id())
                     .execute();
             return true;
         });
+    }
+
+    /** Audit outcomes by which an account's rotation, set or reconcile ended with the new credential committed. */
+    private static final String FINISHING_OUTCOMES = "('SUCCEEDED', 'RECOVERED_FORWARD', 'RECONCILED')";
+
+    /**
+     * Results are recorded a batch at a time, so a process killed mid-batch leaves accounts that the job touched but
+     * never recorded. The audit trail knows them: the job's protocol writes carry the actor {@code job:<id>:<user>}.
+     * Each such account gets one result: SUCCEEDED when its new credential was committed (with its linked vault
+     * accounts, in the same transaction), INTERRUPTED when only PENDING was written (start-up recovery settles it).
+     * So the job's record names every account it finished (docs/architecture.md, "Linked vault accounts").
+     */
+    private static void recordUnrecordedAccounts(Handle h, String jobId) {
+        String step = h.createQuery("SELECT name FROM job_steps WHERE job_id = :id AND status = 'RUNNING'"
+                        + " ORDER BY step_no")
+                .bind("id", jobId).mapTo(String.class).findFirst().orElse("interrupted");
+        List<Touched> touched = h.createQuery("SELECT a.account_id, MAX(a.target_id),"
+                        + " MAX(CASE WHEN a.outcome IN " + FINISHING_OUTCOMES + " THEN 1 ELSE 0 END), MAX(a.at)"
+                        + " FROM audit_log a WHERE a.actor LIKE :actor AND a.account_id IS NOT NULL"
+                        + " AND a.operation IN ('PENDING_WRITTEN', 'ROTATE', 'SET', 'RECOVER', 'RECONCILE')"
+                        + " AND NOT EXISTS (SELECT 1 FROM job_results r WHERE r.job_id = :id"
+                        + " AND r.account_id = a.account_id AND r.step = :step)"
+                        + " GROUP BY a.account_id ORDER BY MAX(a.at), a.account_id")
+                .bind("actor", "job:" + jobId + ":%").bind("id", jobId).bind("step", step)
+                .map((r, ctx) -> new Touched(r.getString(1), r.getString(2), r.getInt(3) == 1,
+                        r.getTimestamp(4).toInstant()))
+                .list();
+        if (touched.isEmpty()) {
+            return;
+        }
+        PreparedBatch insert = h.prepareBatch("INSERT INTO job_results (job_id, account_id, target_id, step, outcome,"
+                + " success, reason, finished_at) VALUES (:jobId, :accountId, :targetId, :step, :outcome, :success,"
+                + " :reason, :finishedAt)");
+        long succeeded = 0;
+        for (Touched t : touched) {
+            succeeded += t.committed() ? 1 : 0;
+            insert.bind("jobId", jobId).bind("accountId", t.accountId()).bind("targetId", t.targetId())
+                    .bind("step", step).bind("outcome", t.committed() ? "SUCCEEDED" : "INTERRUPTED")
+                    .bind("success", t.committed())
+                    .bind("reason", t.committed()
+                            ? "committed before the process stopped; recorded at restart from the audit trail"
+                            : "interrupted by a restart before it committed; start-up recovery settles the account")
+                    .bind("finishedAt", Timestamp.from(t.lastSeen())).add();
+        }
+        insert.execute();
+        long failed = touched.size() - succeeded;
+        h.createUpdate("UPDATE jobs SET done = done + :done, succeeded = succeeded + :succeeded,"
+                        + " failed = failed + :failed WHERE id = :id")
+                .bind("done", (long) touched.size()).bind("succeeded", succeeded).bind("failed", failed)
+                .bind("id", jobId).execute();
+        h.createUpdate("UPDATE job_steps SET done = done + :done, succeeded = succeeded + :succeeded,"
+                        + " failed = failed + :failed WHERE job_id = :id AND name = :step")
+                .bind("done", (long) touched.size()).bind("succeeded", succeeded).bind("failed", failed)
+                .bind("id", jobId).bind("step", step).execute();
+    }
+
+    private record Touched(String accountId, String targetId, boolean committed, Instant lastSeen) {
     }
 
     // ---------------------------------------------------------------- steps

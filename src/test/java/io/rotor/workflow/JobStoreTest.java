@@ -433,6 +433,54 @@ class JobStoreTest {
     }
 
     @Test
+    void anInterruptedJobsRecordNamesTheAccountsItFinishedInItsUnrecordedBatch() {
+        Job orphan = running();
+        jobs.startStep(orphan.id(), 1, "update-backing-accounts");
+        jobs.recordResult(orphan.id(), ok("a"));
+        String actor = "job:" + orphan.id() + ":alice";
+        // account a: recorded with its batch; b: committed, its batch never recorded; c: only PENDING written
+        audit(actor, "PENDING_WRITTEN", "a", "PENDING");
+        audit(actor, "ROTATE", "a", "SUCCEEDED");
+        audit(actor, "PENDING_WRITTEN", "b", "PENDING");
+        audit(actor, "ROTATE", "b", "SUCCEEDED");
+        audit(actor, "PENDING_WRITTEN", "c", "PENDING");
+        // another job's and another user's work is not this job's
+        audit("job:11111111-2222-3333-4444-555555555555:alice", "ROTATE", "d", "SUCCEEDED");
+        audit("alice", "ROTATE", "e", "SUCCEEDED");
+        setOwner(orphan.id(), "gone-host:1:1");
+
+        assertThat(jobs.recoverInterrupted(owner -> owner.startsWith("gone-host:"))).containsExactly(orphan.id());
+
+        List<JobResult> results = jobs.results(orphan.id(), 0, 100);
+        assertThat(results).extracting(JobResult::accountId).containsExactly("a", "b", "c");
+        assertThat(results.get(1).outcome()).isEqualTo("SUCCEEDED");
+        assertThat(results.get(1).success()).isTrue();
+        assertThat(results.get(1).step()).isEqualTo("update-backing-accounts");
+        assertThat(results.get(2).outcome()).isEqualTo("INTERRUPTED");
+        assertThat(results.get(2).success()).isFalse();
+        Job failed = jobs.find(orphan.id()).orElseThrow();
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.done()).isEqualTo(3);
+        assertThat(failed.succeeded()).isEqualTo(2);
+        assertThat(failed.failed()).isEqualTo(1);
+        assertThat(jobs.steps(orphan.id()).get(0).done()).isEqualTo(3);
+    }
+
+    private void audit(String actor, String operation, String account, String outcome) {
+        try (Connection c = vault.dataSource().getConnection();
+             PreparedStatement s = c.prepareStatement("INSERT INTO audit_log (at, actor, operation, account_id,"
+                     + " target_id, outcome) VALUES (CURRENT_TIMESTAMP, ?, ?, ?, 'pg1', ?)")) {
+            s.setString(1, actor);
+            s.setString(2, operation);
+            s.setString(3, account);
+            s.setString(4, outcome);
+            s.executeUpdate();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void recoverySurvivesAReopenedVault() {
         Job orphan = running();
         setOwner(orphan.id(), "gone-host:1:1");
