@@ -19,6 +19,8 @@ import java.util.function.Supplier;
  */
 public class V3Routes extends RouteBuilder {
     public static final String CONTEXT_PATH = "/v3";
+    /** SailPoint's total for a list asked with {@code count=true}. */
+    static final String TOTAL_COUNT = "X-Total-Count";
 
     @Override
     public void configure() {
@@ -46,7 +48,13 @@ public class V3Routes extends RouteBuilder {
                     .process(e -> ApiReplies.json(e, 200, api.get().createGroup(AccountApi.principal(e), body(e))))
                 .otherwise()
                     .process(ApiRoutes.guard(auth, Permission.READ_INVENTORY))
-                    .process(e -> ApiReplies.json(e, 200, api.get().groups(query(e, "limit"), query(e, "offset"))))
+                    .process(e -> {
+                        boolean count = PasswordManagementApi.countRequested(query(e, "count"));
+                        ApiReplies.json(e, 200, api.get().groups(query(e, "limit"), query(e, "offset")));
+                        if (count) {
+                            e.getMessage().setHeader(TOTAL_COUNT, api.get().groupCount());
+                        }
+                    })
                 .end();
 
         from("platform-http:" + CONTEXT_PATH + "/password-sync-groups/{id}?httpMethodRestrict=GET,PUT,DELETE")
@@ -66,7 +74,13 @@ public class V3Routes extends RouteBuilder {
 
         from("platform-http:" + CONTEXT_PATH + "/password-policies?httpMethodRestrict=GET").routeId("v3-password-policies")
                 .process(ApiRoutes.guard(auth, Permission.READ_INVENTORY))
-                .process(e -> ApiReplies.json(e, 200, api.get().policies(query(e, "limit"), query(e, "offset"))));
+                .process(e -> {
+                    boolean count = PasswordManagementApi.countRequested(query(e, "count"));
+                    ApiReplies.json(e, 200, api.get().policies(query(e, "limit"), query(e, "offset")));
+                    if (count) {
+                        e.getMessage().setHeader(TOTAL_COUNT, api.get().policyCount());
+                    }
+                });
 
         from("platform-http:" + CONTEXT_PATH + "/password-policies/{id}?httpMethodRestrict=GET").routeId("v3-password-policy")
                 .process(ApiRoutes.guard(auth, Permission.READ_INVENTORY))

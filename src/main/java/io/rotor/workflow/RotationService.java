@@ -607,6 +607,20 @@ public class RotationService {
                 new VaultException("account '" + account.id() + "' names unknown password policy '" + policyId + "'"));
     }
 
+    /**
+     * What a target accepts, for a password sync group's policy check: its own policy when it names one, else the
+     * symbols its connector takes literally (docs/architecture.md, "Password management").
+     */
+    public io.rotor.domain.PolicyFit.Capability capabilityOf(Target target) {
+        if (target.policyId() != null) {
+            Optional<PasswordPolicy> own = policies.findPolicy(target.policyId());
+            if (own.isPresent()) {
+                return io.rotor.domain.PolicyFit.Capability.ofSourcePolicy(target.id(), own.get());
+            }
+        }
+        return io.rotor.domain.PolicyFit.Capability.ofConnectorDefault(target.id(), connectorDefaultPolicy(target));
+    }
+
     /** The connector's default policy; the built-in one when no connector can be made (a vault-only set still works). */
     private PasswordPolicy connectorDefaultPolicy(Target target) {
         if (!connectors.supports(target.type())) {

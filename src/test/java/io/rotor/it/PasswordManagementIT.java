@@ -211,6 +211,52 @@ class PasswordManagementIT {
         assertThat(policy.get("minLength").asInt()).isEqualTo(16);
         assertThat(policy.get("sourceIds")).hasSize(3);
         v3("GET", "/password-policies", admin(), null, 200);
+        groupsAreUpdatedDeletedCountedAndTheirPolicyMustFitEverySource(group);
+    }
+
+    /** PUT, DELETE and count=true of the sync groups, and the group policy checked against each member source. */
+    private void groupsAreUpdatedDeletedCountedAndTheirPolicyMustFitEverySource(JsonNode group) throws Exception {
+        String id = group.get("id").asText();
+        HttpResponse<String> counted = v3("GET", "/password-sync-groups?count=true&limit=0", admin(), null, 200);
+        assertThat(counted.headers().firstValue("X-Total-Count")).hasValue("1");
+        assertThat(JSON.readTree(counted.body())).isEmpty();
+        assertThat(v3("GET", "/password-sync-groups", admin(), null, 200).headers().firstValue("X-Total-Count")).isEmpty();
+        assertThat(v3("GET", "/password-policies?count=true", admin(), null, 200).headers().firstValue("X-Total-Count"))
+                .hasValueSatisfying(n -> assertThat(Integer.parseInt(n)).isGreaterThanOrEqualTo(2));
+        assertThat(v3("GET", "/password-sync-groups?count=maybe", admin(), null, 400).body()).contains("count");
+
+        // a source whose own policy takes at most 12 characters cannot join a group whose policy asks for 16
+        ok(call("POST", "/api/v1/policies", admin(), """
+                {"id": "sp-short", "minLength": 8, "maxLength": 12, "minUpper": 1, "minLower": 1, "minDigit": 1,
+                 "minSymbol": 0, "symbols": "-", "excluded": "", "notContainUsername": false}"""));
+        ok(call("POST", "/api/v1/targets", admin(), """
+                {"id": "sp-lone", "type": "postgresql", "host": "127.0.0.1", "port": %d, "database": "%s", "tls": "disable",
+                 "policy": "sp-short"}""".formatted(targets.pgPort(), targets.pgDatabase())));
+        String tooShort = "{\"name\": \"rotor_it_sp short\", \"passwordPolicyId\": \"sp-group\", \"sourceIds\": [\"sp-lone\"]}";
+        assertThat(v3("POST", "/password-sync-groups", admin(), tooShort, 400).body())
+                .contains("at most 12 characters").contains("sp-lone");
+
+        // PUT replaces name and members; the body's id must be the path's; an unknown id is 404
+        String renamed = "{\"name\": \"rotor_it_sp renamed\", \"passwordPolicyId\": \"sp-group\","
+                + " \"sourceIds\": [\"sp-pg\", \"sp-my\"]}";
+        assertThat(contract.requestProblems("/password-sync-groups/{id}", "PUT", renamed)).isEmpty();
+        JsonNode updated = JSON.readTree(v3("PUT", "/password-sync-groups/" + id, admin(), renamed, 200).body());
+        assertThat(updated.get("name").asText()).isEqualTo("rotor_it_sp renamed");
+        assertThat(updated.get("sourceIds")).hasSize(2);
+        v3("PUT", "/password-sync-groups/" + id, admin(), renamed.replace("{", "{\"id\": \"other\", "), 400);
+        v3("PUT", "/password-sync-groups/no-such-group", admin(), renamed, 404);
+        v3("PUT", "/password-sync-groups/" + id, aliceToken(), renamed, 403);
+        // sp-ldap left the group: a group of its own is now allowed, and DELETE removes it (then 404)
+        JsonNode ldapOnly = JSON.readTree(v3("POST", "/password-sync-groups", admin(),
+                "{\"name\": \"rotor_it_sp ldap\", \"sourceIds\": [\"sp-ldap\"]}", 200).body());
+        v3("DELETE", "/password-sync-groups/" + ldapOnly.get("id").asText(), auditor(), null, 403);
+        v3("DELETE", "/password-sync-groups/" + ldapOnly.get("id").asText(), admin(), null, 204);
+        v3("GET", "/password-sync-groups/" + ldapOnly.get("id").asText(), admin(), null, 404);
+        v3("DELETE", "/password-sync-groups/" + ldapOnly.get("id").asText(), admin(), null, 404);
+        // back to the three sources the later tests use
+        String three = "{\"name\": \"rotor_it_sp group\", \"passwordPolicyId\": \"sp-group\","
+                + " \"sourceIds\": [\"sp-pg\", \"sp-my\", \"sp-ldap\"]}";
+        assertThat(JSON.readTree(v3("PUT", "/password-sync-groups/" + id, admin(), three, 200).body()).get("sourceIds")).hasSize(3);
     }
 
     @Test
@@ -258,6 +304,11 @@ class PasswordManagementIT {
         setPassword(auditor(), ALICE, encrypted, keyId, "sp-pg-alice", "sp-pg", 403);
         assertThat(setPassword(aliceToken(), ALICE, encrypted, keyId, "sp-pg-alice", "sp-my", 400).body()).contains("sourceId");
         setPassword(aliceToken(), ALICE, encrypted, keyId, "no-such-account", "sp-pg", 404);
+        // sp-lone is in no group: its account named with another source, and a group account named with sp-lone
+        ok(call("POST", "/api/v1/accounts", admin(), "{\"id\": \"sp-lone-alice\", \"target\": \"sp-lone\", \"username\": \"rotor_it_sp_lone\"}"));
+        ok(call("PUT", "/api/v1/accounts/sp-lone-alice/attributes/identity", admin(), "{\"values\": [\"" + ALICE + "\"]}"));
+        assertThat(setPassword(aliceToken(), ALICE, encrypted, keyId, "sp-lone-alice", "sp-pg", 400).body()).contains("sourceId");
+        assertThat(setPassword(aliceToken(), ALICE, encrypted, keyId, "sp-pg-alice", "sp-lone", 400).body()).contains("sourceId");
 
         // a password that breaks the group's policy: accepted as a request that ends FAILED naming the rule
         String weak = "Short-1a";

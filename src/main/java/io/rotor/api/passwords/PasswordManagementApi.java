@@ -68,6 +68,26 @@ public final class PasswordManagementApi {
         return passwords.groups().stream().skip(first).limit(max).map(PasswordManagementApi::view).toList();
     }
 
+    /** The number of groups a list would give without limit and offset, for {@code count=true}. */
+    public int groupCount() {
+        return passwords.groups().size();
+    }
+
+    public int policyCount() {
+        return passwords.policies().size();
+    }
+
+    /** SailPoint's {@code count} query parameter: absent or false → no total, true → the X-Total-Count header. */
+    public static boolean countRequested(String value) {
+        if (value == null || value.isBlank() || value.trim().equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (value.trim().equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw invalid("count: true or false");
+    }
+
     public PasswordViews.SyncGroupView group(String id) {
         return view(passwords.group(id));
     }

@@ -51,6 +51,16 @@ public final class BuiltinChangers {
      */
     static final String NO_LINE_DISCIPLINE = "stty -echo -icanon -isig -iexten -ixon min 1 time 0 2>/dev/null";
 
+    /**
+     * {@code chpasswd} bounded on the target side: killed after {@value #CHANGE_BOUND_SECONDS} s (and KILLed 5 s later)
+     * so that a change stuck behind a slow PAM stack or a locked {@code /etc/shadow} ends for certain. An outcome that
+     * Rotor saw as unknown (its step timed out) is then final long before recovery re-probes it after
+     * {@code rotor.rotation.unknown-quiet-seconds} (60 by default; docs/architecture.md, "Unknown outcomes").
+     * {@code chpasswd} reads the pipe, not the terminal, so {@code timeout}'s own process group does not stop it.
+     */
+    static final int CHANGE_BOUND_SECONDS = 30;
+    static final String BOUNDED_CHPASSWD = "timeout -k 5 " + CHANGE_BOUND_SECONDS + " chpasswd";
+
     /** When the built-ins were defined: stable, so that their created_at never changes between runs. */
     static final Instant DEFINED = Instant.parse("2026-11-23T00:00:00Z");
 
@@ -69,7 +79,7 @@ public final class BuiltinChangers {
                 expected("rotor-rc=0\\b"))));
         all.add(changer("2", UNIX_SUDO, Type.CHANGE, false, List.of(
                 input("LC_ALL=C sudo -k -S -p 'rotor-sudo-''password:' -- sh -c '" + NO_LINE_DISCIPLINE
-                        + "; echo rotor-sudo-\"\"ok; head -n 1 | chpasswd'; echo rotor-rc=$?"),
+                        + "; echo rotor-sudo-\"\"ok; head -n 1 | " + BOUNDED_CHPASSWD + "'; echo rotor-rc=$?"),
                 expected("rotor-sudo-password:"),
                 input("%%admin_secret%%"),
                 expected("rotor-sudo-ok"),
@@ -77,7 +87,7 @@ public final class BuiltinChangers {
                 expected("rotor-rc=0\\b"))));
         all.add(changer("3", UNIX_SU, Type.CHANGE, true, List.of(
                 input("LC_ALL=C su - %%admin_login%% -c '" + NO_LINE_DISCIPLINE
-                        + "; echo rotor-su-\"\"ok; head -n 1 | chpasswd; echo rotor-rc=$?'"),
+                        + "; echo rotor-su-\"\"ok; head -n 1 | " + BOUNDED_CHPASSWD + "; echo rotor-rc=$?'"),
                 // su's own prompt, at the end of what the command printed so far
                 expected("(?i)password: ?$"),
                 input("%%admin_secret%%"),
@@ -85,7 +95,7 @@ public final class BuiltinChangers {
                 input("%%account_login%%:%%account_new_secret%%"),
                 expected("rotor-rc=0\\b"))));
         all.add(changer("9", UNIX_ROOT, Type.CHANGE, false, List.of(
-                input("LC_ALL=C sh -c '" + NO_LINE_DISCIPLINE + "; echo rotor-root-\"\"ok; head -n 1 | chpasswd'; echo rotor-rc=$?"),
+                input("LC_ALL=C sh -c '" + NO_LINE_DISCIPLINE + "; echo rotor-root-\"\"ok; head -n 1 | " + BOUNDED_CHPASSWD + "'; echo rotor-rc=$?"),
                 expected("rotor-root-ok"),
                 input("%%account_login%%:%%account_new_secret%%"),
                 expected("rotor-rc=0\\b"))));

@@ -5,6 +5,7 @@ import io.rotor.domain.AccountStatus;
 import io.rotor.domain.PasswordGenerator;
 import io.rotor.domain.PasswordPolicy;
 import io.rotor.domain.PasswordPolicyCheck;
+import io.rotor.domain.PolicyFit;
 import io.rotor.domain.Secret;
 import io.rotor.domain.Target;
 import io.rotor.domain.VaultUser;
@@ -402,10 +403,20 @@ public final class PasswordManagement {
             }
         }
         List<String> sources = sourceIds == null ? List.of() : List.copyOf(new LinkedHashSet<>(sourceIds));
+        List<String> conflicts = new ArrayList<>();
         for (String source : sources) {
-            if (source == null || vault.targets().findTarget(source).isEmpty()) {
+            Optional<Target> target = source == null ? Optional.empty() : vault.targets().findTarget(source);
+            if (target.isEmpty()) {
                 throw PasswordManagementException.invalid("sourceIds: no source has the id '" + source + "'");
             }
+            if (passwordPolicyId != null) {
+                // one password goes to every member: the group's policy must be met on each of them
+                conflicts.addAll(PolicyFit.conflicts(policy(passwordPolicyId), rotation.capabilityOf(target.get())));
+            }
+        }
+        if (!conflicts.isEmpty()) {
+            throw PasswordManagementException.invalid("passwordPolicyId: cannot be met on every source: "
+                    + String.join("; ", conflicts));
         }
         boolean create = id == null;
         if (!create) {
