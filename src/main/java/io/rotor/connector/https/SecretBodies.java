@@ -24,13 +24,16 @@ public final class SecretBodies {
 
     /** Writes JSON with {@code writer}; secrets go in with {@link #writeSecret}. */
     public static byte[] json(JsonWriter writer) {
-        try (WipeableBuffer out = new WipeableBuffer()) {
+        WipeableBuffer out = new WipeableBuffer();
+        try {
             try (JsonGenerator g = JSON.createGenerator(out)) {
                 writer.write(g);
             }
             return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot build a request body", e);
+        } finally {
+            out.wipe();
         }
     }
 
@@ -49,7 +52,8 @@ public final class SecretBodies {
      * from its UTF-8 bytes (RFC 3986 unreserved characters kept as they are).
      */
     public static byte[] form(Map<String, ?> fields) {
-        try (WipeableBuffer out = new WipeableBuffer()) {
+        WipeableBuffer out = new WipeableBuffer();
+        try {
             boolean first = true;
             for (Map.Entry<String, ?> field : fields.entrySet()) {
                 if (!first) {
@@ -67,6 +71,8 @@ public final class SecretBodies {
                 }
             }
             return out.toByteArray();
+        } finally {
+            out.wipe();
         }
     }
 
@@ -90,10 +96,9 @@ public final class SecretBodies {
         void write(JsonGenerator g) throws IOException;
     }
 
-    /** A buffer whose internal array is wiped on close, so the only copy left is the one returned. */
+    /** A buffer whose internal array can be wiped, so the only copy left is the one returned. */
     private static final class WipeableBuffer extends ByteArrayOutputStream {
-        @Override
-        public void close() {
+        void wipe() {
             Arrays.fill(buf, (byte) 0);
         }
     }
