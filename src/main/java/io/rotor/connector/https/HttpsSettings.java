@@ -37,6 +37,9 @@ public record HttpsSettings(URI base, Path trustStore, Duration connectTimeout, 
                     + " this connector always speaks HTTPS and checks the certificate chain and host name; give the CA with setting 'trustStore'");
         }
         String host = target.host();
+        if (host != null && host.indexOf(':') >= 0 && !host.startsWith("[")) {
+            host = "[" + host + "]"; // an IPv6 literal as the target gives it
+        }
         if (host == null || !HOST.matcher(host).matches()) {
             throw new IllegalArgumentException(where + ": field 'host' must be a host name or an IP address");
         }

@@ -82,6 +82,19 @@ public abstract class AdminOnlyHttpsContract extends ConnectorContract {
         assertThat(logsIn(user, old)).isTrue();
     }
 
+    @Test
+    public void noSecretTravelsInAUriOrAHeader() throws Exception {
+        String old = candidate();
+        String user = newAccount("q", old);
+        String next = candidate();
+        ChangeResult r = connector.change(new ChangeRequest(target(host(), port()), user, null, s(next), admin()));
+        assertThat(r.outcome()).as(r.detail()).isEqualTo(ChangeResult.Outcome.CHANGED);
+        assertThat(server().received(next)).as("the new password went in a body").isTrue();
+        assertThat(server().seenOutsideBodies(next)).as("the new password in a URI or header").isFalse();
+        assertThat(server().seenOutsideBodies(admin().secret().reveal())).as("the admin secret in a URI or header").isFalse();
+        assertThat(server().seenOutsideBodies(old)).isFalse();
+    }
+
     /** The contract's case through the admin: these connectors have no self-change (see the class comment). */
     @Test
     @Override

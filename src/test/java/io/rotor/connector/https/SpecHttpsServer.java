@@ -33,12 +33,17 @@ public abstract class SpecHttpsServer implements AutoCloseable {
         return t;
     });
     private final List<String> received = new CopyOnWriteArrayList<>();
+    /** Each request's URI and header values, to show that no secret travelled there. */
+    private final List<String> addressing = new CopyOnWriteArrayList<>();
 
     protected SpecHttpsServer() throws IOException {
         server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         server.setHttpsConfigurator(new HttpsConfigurator(TestTls.server().serverContext()));
         server.createContext("/", exchange -> {
             try (exchange) {
+                StringBuilder seen = new StringBuilder(exchange.getRequestURI().toString());
+                exchange.getRequestHeaders().forEach((name, values) -> seen.append('\n').append(name).append(": ").append(values));
+                addressing.add(seen.toString());
                 handle(exchange);
             } catch (RuntimeException e) {
                 send(exchange, 500, "{\"error\":\"test server fault\"}");
@@ -58,6 +63,16 @@ public abstract class SpecHttpsServer implements AutoCloseable {
     /** Whether any request body that reached the server (after TLS) held {@code value}. */
     public boolean received(String value) {
         return received.stream().anyMatch(b -> b.contains(value));
+    }
+
+    /**
+     * Whether {@code value}, as given or URL-encoded, appeared in any request's URI or headers (where only ids and
+     * tokens belong, never a password or a client secret).
+     */
+    public boolean seenOutsideBodies(String value) {
+        String encoded = java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
+        String basic = java.util.Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+        return addressing.stream().anyMatch(a -> a.contains(value) || a.contains(encoded) || a.contains(basic));
     }
 
     /** How many request bodies arrived so far. */

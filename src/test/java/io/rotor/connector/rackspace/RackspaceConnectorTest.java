@@ -137,6 +137,17 @@ class RackspaceConnectorTest {
     }
 
     @Test
+    void aServiceFaultAnsweringTheChangeIsUnknown() {
+        String user = user("Old-pass-1a");
+        Target target = target("rs-pw", Map.of());
+        server.failNextChange.set(503);
+        ChangeResult r = registry.connectorFor(target).change(new ChangeRequest(target, user, null, s("New-pass-9" + hex(4) + "B"),
+                new Login("unit-admin", s(adminPassword))));
+        assertThat(r.outcome()).as("a 5xx to the change request may hide an applied change").isEqualTo(ChangeResult.Outcome.UNKNOWN);
+        assertThat(r.detail()).contains("serviceUnavailable");
+    }
+
+    @Test
     void aUsernameThatCouldBendTheQueryIsRefusedBeforeAnythingIsSent() {
         String next = "New-pass-9" + hex(4) + "B";
         Target target = target("rs-pw", Map.of());

@@ -64,6 +64,8 @@ public final class RackspaceTestServer extends SpecHttpsServer {
     public volatile Duration tokenLifetime = Duration.ofHours(24);
     /** User names whose login asks for a second factor after the first one passed. */
     public final java.util.Set<String> multiFactor = ConcurrentHashMap.newKeySet();
+    /** When non-zero, the next password change is answered with this status and not applied (a service fault). */
+    public final java.util.concurrent.atomic.AtomicInteger failNextChange = new java.util.concurrent.atomic.AtomicInteger();
     /** Every request line (method and path) that was authenticated by a token. */
     public final List<String> calls = new CopyOnWriteArrayList<>();
 
@@ -245,6 +247,11 @@ public final class RackspaceTestServer extends SpecHttpsServer {
             return;
         }
         String next = password.asText();
+        int fault = failNextChange.getAndSet(0);
+        if (fault != 0) {
+            fault(exchange, fault, "serviceUnavailable", "Service Unavailable");
+            return;
+        }
         if (next.length() < 8 || next.chars().noneMatch(Character::isUpperCase) || next.chars().noneMatch(Character::isLowerCase)
                 || next.chars().noneMatch(Character::isDigit)) {
             fault(exchange, 400, "badRequest", "Password must be at least 8 characters in length, must contain at least one"

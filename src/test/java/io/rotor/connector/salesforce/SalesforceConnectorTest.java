@@ -161,6 +161,16 @@ class SalesforceConnectorTest {
     }
 
     @Test
+    void aServiceFaultAnsweringTheChangeIsUnknown() {
+        String next = "New-pass-9" + hex(4) + "b";
+        String user = user("Old-pass-1a");
+        server.failNextChange.set(503);
+        ChangeResult r = registry.connectorFor(target(Map.of())).change(admin(user, next));
+        assertThat(r.outcome()).as("a 5xx to the change request may hide an applied change").isEqualTo(ChangeResult.Outcome.UNKNOWN);
+        assertThat(r.detail()).contains("503");
+    }
+
+    @Test
     void aUsernameThatIsNotAUserIdIsRefusedBeforeAnythingIsSent() {
         String next = "New-pass-9" + hex(4) + "b";
         int before = server.receivedCount();

@@ -49,6 +49,8 @@ public final class SalesforceTestServer extends SpecHttpsServer {
     public volatile String instanceUrlOverride;
     /** When set, token answers carry a signature made with another key. */
     public volatile boolean badSignature;
+    /** When non-zero, the next password POST is answered with this status and not applied (a service fault). */
+    public final java.util.concurrent.atomic.AtomicInteger failNextChange = new java.util.concurrent.atomic.AtomicInteger();
     /** Requests to a password resource that used a bearer token, for tests that count them. */
     public final List<String> passwordCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -186,6 +188,12 @@ public final class SalesforceTestServer extends SpecHttpsServer {
     }
 
     private void setPassword(HttpExchange exchange, Deque<String> history) throws IOException {
+        int fault = failNextChange.getAndSet(0);
+        if (fault != 0) {
+            body(exchange);
+            rest(exchange, fault, "SERVER_UNAVAILABLE", "The server is temporarily unavailable");
+            return;
+        }
         String type = exchange.getRequestHeaders().getFirst("Content-Type");
         JsonNode body = parse(body(exchange));
         if (type == null || !type.startsWith("application/json") || body == null || !body.path("NewPassword").isTextual()
