@@ -160,6 +160,19 @@ class RackspaceConnectorTest {
     }
 
     @Test
+    void theTestServerRefusesWhatTheSpecificationDoesNotDocument() throws Exception {
+        var other = io.rotor.connector.https.RawHttps.call(server.port(), "GET", "/v2.0/tenants");
+        assertThat(other.status()).isEqualTo(404);
+        assertThat(other.text()).contains("\"itemNotFound\"");
+        var wrongMethod = io.rotor.connector.https.RawHttps.call(server.port(), "GET", "/v2.0/tokens");
+        assertThat(wrongMethod.status()).isEqualTo(405);
+        assertThat(wrongMethod.text()).contains("\"badMethod\"");
+        var forged = io.rotor.connector.https.RawHttps.call(server.port(), "GET", "/v2.0/users?name=unit-admin", "X-Auth-Token", "forged");
+        assertThat(forged.status()).isEqualTo(401);
+        assertThat(forged.text()).contains("\"unauthorized\"");
+    }
+
+    @Test
     void badSettingsAreRefusedNamingTheField() {
         RackspaceConnectorFactory factory = new RackspaceConnectorFactory();
         assertThatThrownBy(() -> factory.create(target("x", Map.of("credential", "apikey")))).hasMessageContaining("setting 'credential'");

@@ -195,6 +195,22 @@ class SalesforceConnectorTest {
     }
 
     @Test
+    void theTestServerRefusesWhatTheSpecificationDoesNotDocument() throws Exception {
+        var other = io.rotor.connector.https.RawHttps.call(server.port(), "GET", "/services/data/v64.0/sobjects/Account/001000000000001");
+        assertThat(other.status()).isEqualTo(404);
+        assertThat(other.text()).contains("\"errorCode\":\"NOT_FOUND\"").startsWith("[");
+        var noToken = io.rotor.connector.https.RawHttps.call(server.port(), "GET", "/services/data/v64.0/sobjects/User/005000000000001/password");
+        assertThat(noToken.status()).isEqualTo(401);
+        assertThat(noToken.text()).contains("INVALID_SESSION_ID");
+        var foreignToken = io.rotor.connector.https.RawHttps.call(server.port(), "GET",
+                "/services/data/v64.0/sobjects/User/005000000000001/password", "Authorization", "Bearer 00Dforged");
+        assertThat(foreignToken.status()).isEqualTo(401);
+        var tokenByGet = io.rotor.connector.https.RawHttps.call(server.port(), "GET", "/services/oauth2/token");
+        assertThat(tokenByGet.status()).isEqualTo(405);
+        assertThat(tokenByGet.text()).contains("\"error\"");
+    }
+
+    @Test
     void badSettingsAreRefusedNamingTheField() {
         SalesforceConnectorFactory factory = new SalesforceConnectorFactory();
         assertThatThrownBy(() -> factory.create(target(Map.of("apiVersion", "64.0"))))
