@@ -73,6 +73,11 @@ final class GuardedConnector implements TargetConnector {
     }
 
     @Override
+    public VerificationKind verificationKind(io.rotor.domain.CredentialType type) {
+        return delegate.verificationKind(type);
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }
