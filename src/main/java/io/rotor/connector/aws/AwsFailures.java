@@ -48,7 +48,9 @@ final class AwsFailures {
             return new Failure(kind, detail);
         }
         for (Throwable c = e; c != null; c = c.getCause()) {
+            // Apache's HttpHostConnectException is a ConnectException; its ConnectTimeoutException is not a SocketTimeoutException
             if (c instanceof ConnectException || c instanceof NoRouteToHostException || c instanceof UnknownHostException
+                    || c.getClass().getSimpleName().equals("ConnectTimeoutException")
                     || (c instanceof java.net.SocketTimeoutException && String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("connect timed out"))) {
                 return new Failure(Kind.NOT_SENT, "could not connect: " + c.getClass().getSimpleName());
             }

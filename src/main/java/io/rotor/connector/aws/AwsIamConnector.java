@@ -19,7 +19,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
@@ -49,7 +49,8 @@ import java.util.regex.Pattern;
  *       delete the old one. At most two keys per user: an inactive key other than the current one is deleted first;
  *       a user holding two active keys is refused.</li>
  * </ul>
- * Requests go out once (no SDK retries), so that a timeout after sending is reported as UNKNOWN, never repeated.
+ * Requests go out once (no SDK retries, no HTTP client retries), so that a timeout after sending is reported as
+ * UNKNOWN, never repeated.
  */
 public final class AwsIamConnector implements TargetConnector {
     public static final String TYPE = "aws-iam";
@@ -64,8 +65,11 @@ public final class AwsIamConnector implements TargetConnector {
     AwsIamConnector(Target target) {
         this.target = target;
         this.settings = AwsIamSettings.of(target);
-        this.http = UrlConnectionHttpClient.builder()
+        // Apache HttpClient as the SDK configures it never re-sends a request by itself (the JDK's HttpURLConnection
+        // re-sends a POST after a cut connection: a CreateAccessKey sent twice)
+        this.http = ApacheHttpClient.builder()
                 .connectionTimeout(settings.connectTimeout())
+                .connectionAcquisitionTimeout(settings.connectTimeout())
                 .socketTimeout(settings.readTimeout())
                 .build();
     }

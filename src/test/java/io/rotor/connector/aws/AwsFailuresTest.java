@@ -66,6 +66,13 @@ class AwsFailuresTest {
         assertThat(AwsFailures.ofChange(AwsFailures.of(refused), "x").outcome()).isEqualTo(ChangeResult.Outcome.REJECTED);
         SdkClientException connectTimeout = SdkClientException.builder().cause(new SocketTimeoutException("Connect timed out")).build();
         assertThat(AwsFailures.of(connectTimeout).kind()).isEqualTo(AwsFailures.Kind.NOT_SENT);
+        SdkClientException apacheConnectTimeout = SdkClientException.builder()
+                .cause(new org.apache.http.conn.ConnectTimeoutException("Connect to 10.0.0.1:443 timed out")).build();
+        assertThat(AwsFailures.of(apacheConnectTimeout).kind()).isEqualTo(AwsFailures.Kind.NOT_SENT);
+        SdkClientException noResponse = SdkClientException.builder()
+                .cause(new org.apache.http.NoHttpResponseException("The target server failed to respond")).build();
+        assertThat(AwsFailures.ofChange(AwsFailures.of(noResponse), "CreateAccessKey").outcome())
+                .as("the request went out and no answer came").isEqualTo(ChangeResult.Outcome.UNKNOWN);
     }
 
     @Test
