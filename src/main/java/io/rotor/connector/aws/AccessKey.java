@@ -57,6 +57,18 @@ record AccessKey(String id, Secret secret) implements AutoCloseable {
         }
     }
 
+    /** Whether {@code value} has the stored form of an access key (a key id, a colon, a secret); null has not. */
+    static boolean hasShape(Secret value) {
+        if (value == null) {
+            return false;
+        }
+        try (AccessKey ignored = parse(value, "value")) {
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** The stored form of a key that {@code CreateAccessKey} answered. */
     static Secret format(String id, String secretAccessKey) {
         return Secret.of((id + ":" + secretAccessKey).toCharArray());

@@ -79,10 +79,19 @@ public final class AwsIamConnector implements TargetConnector {
         return TYPE;
     }
 
-    /** An access key is checked by a real STS call signed with it; a console password only through the admin API. */
+    /**
+     * An access key is checked by a real STS call signed with it; a console password only through the admin API. An
+     * api-key account on a console-password target (its admin account, whose secret is a key) is a key too.
+     */
     @Override
     public VerificationKind verificationKind(CredentialType type) {
-        return settings.credential() == AwsIamSettings.Credential.ACCESS_KEY ? VerificationKind.LOGIN : VerificationKind.CONFIRMED;
+        return type == CredentialType.API_KEY || settings.credential() == AwsIamSettings.Credential.ACCESS_KEY
+                ? VerificationKind.LOGIN : VerificationKind.CONFIRMED;
+    }
+
+    /** Access keys: the target's kind, or a secret of the key's shape (the admin account on a console-password target). */
+    private boolean isKey(Secret secret) {
+        return settings.credential() == AwsIamSettings.Credential.ACCESS_KEY || AccessKey.hasShape(secret);
     }
 
     // ---------------------------------------------------------------- verify
@@ -93,7 +102,7 @@ public final class AwsIamConnector implements TargetConnector {
         if (!USER_NAME.matcher(String.valueOf(user)).matches()) {
             return VerifyResult.rejected("not an IAM user name: " + user);
         }
-        return settings.credential() == AwsIamSettings.Credential.ACCESS_KEY
+        return isKey(request.login().secret())
                 ? verifyKey(user, request.login().secret())
                 : confirmConsolePassword(user, request.admin());
     }
@@ -162,7 +171,7 @@ public final class AwsIamConnector implements TargetConnector {
         if (!USER_NAME.matcher(String.valueOf(user)).matches()) {
             return ChangeResult.rejected("not an IAM user name: " + user);
         }
-        if (settings.credential() == AwsIamSettings.Credential.CONSOLE_PASSWORD) {
+        if (!isKey(request.current())) {
             if (!request.viaAdmin()) {
                 return ChangeResult.rejected("a console password is set through the target's admin access key only"
                         + " (IAM offers no password sign-in over the API); the target has no admin account");

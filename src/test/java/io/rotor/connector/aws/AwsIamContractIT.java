@@ -269,6 +269,22 @@ class AwsIamContractIT extends ConnectorContract {
     }
 
     @Test
+    void theAdminAccountsOwnKeyOnAConsolePasswordTargetRotatesAsAKey() {
+        // the admin account lives on its target; its secret is a key, whatever the target's accounts hold
+        assertThat(connector.verificationKind(CredentialType.API_KEY)).isEqualTo(VerificationKind.LOGIN);
+        String user = newAccount("ad", null);
+        moto.iam.putUserPolicy(r -> r.userName(user).policyName("all").policyDocument(
+                "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}"));
+        String old = moto.newKey(user);
+        Login itself = new Login(user, s(old));
+        assertThat(connector.verify(new VerifyRequest(target(host(), port()), itself, admin())).detail()).contains("STS");
+        String next = rotatedKey(connector.change(new ChangeRequest(target(host(), port()), user, s(old), s(candidate()), itself)));
+        assertThat(moto.signs(next)).isTrue();
+        assertThat(moto.signs(old)).as("deleted with the new key's signature: the old one was already inactive").isFalse();
+        assertThat(keyIds(user)).containsExactly(idOf(next));
+    }
+
+    @Test
     void aKeyRotatesItselfWithoutTheAdminKey() {
         String user = newAccount("as", null);
         moto.iam.putUserPolicy(r -> r.userName(user).policyName("own-keys").policyDocument(

@@ -92,6 +92,9 @@ class AwsIamSettingsTest {
         assertThatThrownBy(() -> AccessKey.parse(s("AKIAIOSFODNN7EXAMPLE:"), "f")).hasMessageContaining("empty");
         assertThatThrownBy(() -> AccessKey.parse(s("AKIAIOSFODNN7EXAMPLE:ab\ncd"), "f")).hasMessageContaining("control");
         assertThat(AccessKey.parse(s("ASIAIOSFODNN7EXAMPLE:x:y"), "f").secret().reveal()).as("split at the first colon").isEqualTo("x:y");
+        assertThat(AccessKey.hasShape(s("AKIAIOSFODNN7EXAMPLE:abc"))).isTrue();
+        assertThat(AccessKey.hasShape(s("Rc-0a1b2c-9a!Z"))).as("a generated password is not a key").isFalse();
+        assertThat(AccessKey.hasShape(null)).isFalse();
     }
 
     @Test
