@@ -15,6 +15,7 @@
 #   samba-ad.sh    a Samba AD domain controller on 127.0.0.1:389/636
 #   sshd.sh        a dedicated sshd on 127.0.0.1:2222 and the rotor_it_* Linux accounts
 #   telnetd.sh     inetutils telnetd behind socat on 127.0.0.1:2323
+#   moto.sh        moto's AWS server (IAM, STS) on 127.0.0.1:5055, signature checking on; runs alone too
 # Passwords are random, live in $ROTOR_IT_HOME/*.secret (0600), and reach the servers only through
 # stdin or files: never an argument of any process.
 #
@@ -22,7 +23,7 @@
 #              ROTOR_IT_LDAP_PORT (default 3389), ROTOR_IT_LDAPS_PORT (default 3636),
 #              ROTOR_IT_PG_BIN (default /usr/lib/postgresql/15/bin, else the newest installed),
 #              ROTOR_IT_SSH_PORT (default 2222), ROTOR_IT_TELNET_PORT (default 2323),
-#              ROTOR_IT_SKIP_AD=1 (no Samba AD).
+#              ROTOR_IT_SKIP_AD=1 (no Samba AD), ROTOR_IT_MOTO_PORT (default 5055).
 # Test users that tests create in MariaDB must be named rotor_it_*: `stop` drops them.
 set -euo pipefail
 umask 077
@@ -44,6 +45,8 @@ source "$TARGETS_LIB/samba-ad.sh"
 source "$TARGETS_LIB/sshd.sh"
 # shellcheck source=targets/telnetd.sh
 source "$TARGETS_LIB/telnetd.sh"
+# shellcheck source=targets/moto.sh
+source "$TARGETS_LIB/moto.sh"
 
 # Settings from the caller's environment must not redirect our clients somewhere else.
 for v in $(compgen -e); do
@@ -69,8 +72,10 @@ cmd_start() {
   ad_start_all
   cmd_start_ssh
   cmd_start_telnet
+  cmd_start_moto
 
   write_env
+  moto_write_env
   log "ready: $HOME_DIR/targets.env"
 }
 
@@ -88,6 +93,7 @@ cmd_stop() {
   fi
   if command -v mariadb >/dev/null; then maria_drop_users; fi
   if [[ -d $SSH_DIR ]]; then ssh_stop; telnet_stop; fi
+  if [[ -d $MOTO_DIR ]]; then moto_stop; fi
   ssh_remove_accounts
   log "stopped (MariaDB itself keeps running; data and secrets stay in $HOME_DIR)"
 }
@@ -102,6 +108,7 @@ cmd_status() {
   cmd_status_ad || up=3
   cmd_status_ssh || up=3
   cmd_status_telnet || up=3
+  cmd_status_moto || up=3
   if [[ -f $HOME_DIR/targets.env ]]; then
     echo "targets.env: $HOME_DIR/targets.env"
   else

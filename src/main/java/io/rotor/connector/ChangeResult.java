@@ -13,9 +13,21 @@ package io.rotor.connector;
  * the account's own CURRENT) was refused: no candidate was offered, so a fresh candidate would only repeat the
  * failed login and bring the target's lockout closer (docs/architecture.md, "Automatic work").
  * {@code detail} is human-readable and never holds a secret.
+ * {@code issued} is the credential the target generated itself where the caller cannot choose it (an AWS access key:
+ * {@code CreateAccessKey} answers the secret), and which replaces the candidate of the request; null when the target
+ * took the candidate. The protocol must store it before it drops the result (docs/architecture.md, "AWS IAM").
  */
-public record ChangeResult(Outcome outcome, String detail, boolean loginRefused) {
+public record ChangeResult(Outcome outcome, String detail, boolean loginRefused, io.rotor.domain.Secret issued) {
     public enum Outcome { CHANGED, REJECTED, UNKNOWN }
+
+    public ChangeResult(Outcome outcome, String detail, boolean loginRefused) {
+        this(outcome, detail, loginRefused, null);
+    }
+
+    /** CHANGED to a credential the target generated ({@code issued}), not to the request's candidate. */
+    public static ChangeResult changedTo(io.rotor.domain.Secret issued, String detail) {
+        return new ChangeResult(Outcome.CHANGED, detail, false, issued);
+    }
 
     public ChangeResult(Outcome outcome, String detail) {
         this(outcome, detail, false);

@@ -25,7 +25,7 @@ final class GuardedConnector implements TargetConnector {
 
     @Override
     public VerifyResult verify(VerifyRequest request) {
-        Secret[] secrets = {request.login().secret()};
+        Secret[] secrets = {request.login().secret(), request.admin() == null ? null : request.admin().secret()};
         try {
             VerifyResult result = delegate.verify(request);
             return new VerifyResult(result.outcome(), Redactor.redact(result.detail(), secrets));
@@ -41,7 +41,7 @@ final class GuardedConnector implements TargetConnector {
         Secret[] secrets = secretsOf(request.current(), request.newSecret(), request.admin(), request.elevation());
         try {
             ChangeResult result = delegate.change(request);
-            return new ChangeResult(result.outcome(), Redactor.redact(result.detail(), secrets), result.loginRefused());
+            return scrubbed(result, secrets);
         } catch (RuntimeException e) {
             String detail = Redactor.redact(describe(e), secrets);
             LOG.warn("target {}: change failed unexpectedly, outcome unknown: {}", request.target().id(), detail);
@@ -54,7 +54,7 @@ final class GuardedConnector implements TargetConnector {
         Secret[] secrets = secretsOf(null, request.newSecret(), request.admin(), request.elevation());
         try {
             ChangeResult result = delegate.reconcile(request);
-            return new ChangeResult(result.outcome(), Redactor.redact(result.detail(), secrets), result.loginRefused());
+            return scrubbed(result, secrets);
         } catch (RuntimeException e) {
             String detail = Redactor.redact(describe(e), secrets);
             LOG.warn("target {}: reconcile failed unexpectedly, outcome unknown: {}", request.target().id(), detail);
@@ -80,6 +80,14 @@ final class GuardedConnector implements TargetConnector {
     @Override
     public void close() {
         delegate.close();
+    }
+
+    /** The result with its detail scrubbed of the request's secrets and of a credential the target issued. */
+    private static ChangeResult scrubbed(ChangeResult result, Secret[] secrets) {
+        Secret[] all = java.util.Arrays.copyOf(secrets, secrets.length + 1);
+        all[secrets.length] = result.issued();
+        return new ChangeResult(result.outcome(), Redactor.redact(result.detail(), all), result.loginRefused(),
+                result.issued());
     }
 
     private static Secret[] secretsOf(Secret current, Secret next, Login admin, Elevation elevation) {

@@ -75,6 +75,29 @@ public final class CredentialRepository {
         });
     }
 
+    /**
+     * The target generated the credential itself (an AWS access key; {@code ChangeResult.issued}): it replaces the
+     * PENDING candidate of the same rotation, same version, in one transaction, before anything else happens
+     * (docs/architecture.md, "AWS IAM"). Refuses when there is no PENDING version of {@code rotationId}.
+     */
+    public void replacePending(AccountLock lock, String rotationId, Secret issued, AuditRecord record) {
+        work.useTransaction(h -> {
+            claims.claim(h, lock, AccountStatus.PENDING);
+            Optional<StoredCredential> pending = readIn(h, lock.accountId(), Slot.PENDING);
+            if (pending.isEmpty() || !rotationId.equals(pending.get().rotationId())) {
+                pending.ifPresent(StoredCredential::close);
+                throw new VaultException("account '" + lock.accountId() + "' has no PENDING credential of this rotation to replace");
+            }
+            long version;
+            try (StoredCredential old = pending.get()) {
+                version = old.version();
+            }
+            delete(h, lock.accountId(), Slot.PENDING);
+            insert(h, lock.accountId(), Slot.PENDING, version, rotationId, issued);
+            audit.write(h, record);
+        });
+    }
+
     /** Step 6: PREVIOUS ← CURRENT, CURRENT ← PENDING, version + 1, status IN_SYNC, audit — one transaction. */
     public void commitPending(AccountLock lock, AuditRecord record) {
         commitPending(lock, record, false);

@@ -269,7 +269,15 @@ public class RotationService {
                     return recoverLocked(account, target, lock, actor);
                 }
                 case CHANGED -> {
-                    VerifyResult verified = login(account, target, candidate, actor, "PENDING");
+                    Secret live = candidate;
+                    if (change.issued() != null) {
+                        // the target generated the credential (an AWS access key): it is stored as PENDING before
+                        // anything else, since the old one may already be gone (docs/architecture.md, "AWS IAM")
+                        credentials.replacePending(lock, rotationId, change.issued(), audit(actor, "PENDING_WRITTEN", account,
+                                rotationId, "PENDING", "the target issued the credential itself; it replaces the candidate"));
+                        live = change.issued();
+                    }
+                    VerifyResult verified = login(account, target, live, actor, "PENDING");
                     CrashPoints.reached(Step.VERIFIED);
                     if (!verified.isValid()) {
                         // the target said yes but the new credential does not open it: let recovery decide
@@ -280,7 +288,7 @@ public class RotationService {
                         credentials.commitPending(lock, audit(actor, operation.toUpperCase(), account, rotationId, "SUCCEEDED",
                                 "changed on the target and verified with a fresh login"), true);
                     } catch (StaleLockException lost) {
-                        return writeBack(account, rotationId, candidate, operation, actor);
+                        return writeBack(account, rotationId, live, operation, actor);
                     }
                     released.add(lock.token());
                     CrashPoints.reached(Step.COMMITTED);
@@ -440,7 +448,14 @@ public class RotationService {
                     new ReconcileRequest(target, account.username(), candidate, admin.get(), elevation)));
             CrashPoints.reached(Step.TARGET_CHANGED);
             if (change.outcome() == ChangeResult.Outcome.CHANGED) {
-                VerifyResult verified = login(account, target, candidate, actor, "PENDING");
+                Secret live = candidate;
+                if (change.issued() != null) {
+                    // a credential the target generated replaces the candidate first (docs/architecture.md, "AWS IAM")
+                    credentials.replacePending(lock, rotationId, change.issued(), audit(actor, "PENDING_WRITTEN", account,
+                            rotationId, "PENDING", "the target issued the credential itself; it replaces the candidate"));
+                    live = change.issued();
+                }
+                VerifyResult verified = login(account, target, live, actor, "PENDING");
                 CrashPoints.reached(Step.VERIFIED);
                 if (verified.isValid()) {
                     credentials.commitPending(lock, audit(actor, "RECONCILE", account, rotationId, "RECONCILED",

@@ -303,6 +303,11 @@ public abstract class ConnectorContract {
         return new GuardedConnector(factory().create(wire.target()));
     }
 
+    /** {@code c} behind the guard the protocol puts around every connector, for a subclass's own cases. */
+    protected static TargetConnector guarded(TargetConnector c) {
+        return new GuardedConnector(c);
+    }
+
     private <T> T timed(Supplier<T> call) {
         long start = System.nanoTime();
         T result = call.get();
