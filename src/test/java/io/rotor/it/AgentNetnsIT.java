@@ -65,11 +65,15 @@ class AgentNetnsIT {
     static void network() throws Exception {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root for ip netns");
         work = Files.createTempDirectory("rotor-it-agt-");
-        state = work.resolve("net");
+        // PostgreSQL runs as postgres: its state is in a directory that user can traverse (work is 0700)
+        state = Files.createTempDirectory("rotor-it-agt-net-");
+        Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwxr-xr-x"));
         home = work.resolve("home");
         agentHome = work.resolve("agent-home");
         Files.createDirectories(home.resolve("config"));
-        masterKey = random();
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        masterKey = Base64.getEncoder().encodeToString(key);
         adminToken = random();
         String adminPassword = "Adm-" + random();
         initialPassword = "Usr-" + random();
@@ -134,6 +138,14 @@ class AgentNetnsIT {
             run(List.of(SCRIPT, "down", state.toString()));
         }
         if (work != null) {
+            // the logs stay for a look after a failure (they hold no secret: the test checks it)
+            Path logs = Path.of("target/agent-netns-logs");
+            Files.createDirectories(logs);
+            for (Path log : List.of(home.resolve("serve.log"), work.resolve("agent.log"), work.resolve("agent-paused.log"))) {
+                if (Files.exists(log)) {
+                    Files.copy(log, logs.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
             TestDirs.delete(work);
         }
     }
@@ -183,7 +195,9 @@ class AgentNetnsIT {
         agent.waitFor(30, TimeUnit.SECONDS);
         Path pausedLog = work.resolve("agent-paused.log");
         agent = startAgent(null, null, List.of("-Drotor.test.agent-pause-after-change-seconds=120"), pausedLog);
-        awaitConnected(true);
+        // the vault still remembers the previous process's contact: wait for this one to poll
+        awaitLogLine(pausedLog, "listening on no port");
+        Thread.sleep(1500);
         CompletableFuture<JsonNode> interrupted = CompletableFuture.supplyAsync(() -> {
             try {
                 return post("/api/v1/accounts/agt-u1/rotate");
@@ -336,7 +350,7 @@ class AgentNetnsIT {
     }
 
     private static String random() {
-        byte[] b = new byte[24];
+        byte[] b = new byte[32];
         new java.security.SecureRandom().nextBytes(b);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b).replace("-", "x").replace("_", "y");
     }

@@ -183,7 +183,11 @@ public final class AgentRunner {
                     pauseForTests(result);
                     yield AgentWire.result(result);
                 }
-                case RECONCILE -> AgentWire.result(connector.reconcile(op.reconcile()));
+                case RECONCILE -> {
+                    ChangeResult result = connector.reconcile(op.reconcile());
+                    pauseForTests(result);
+                    yield AgentWire.result(result);
+                }
                 case DISCOVER -> AgentWire.result(connector.discover(op.discover()));
             };
         } catch (RuntimeException e) {

@@ -31,9 +31,13 @@ public final class AgentService {
     }
 
     /** One agent in {@code GET /api/v1/agents}: never a credential. */
-    public record AgentView(String name, String site, String state, Instant createdAt, String createdBy,
-                            Instant enrolledAt, Instant lastContactAt, String lastAddress, boolean connected,
-                            Instant revokedAt) {
+    public record AgentView(String name, String site, String state, String createdAt, String createdBy,
+                            String enrolledAt, String lastContactAt, String lastAddress, boolean connected,
+                            String revokedAt) {
+    }
+
+    private static String text(Instant at) {
+        return at == null ? null : at.toString();
     }
 
     private final AgentRepository agents;
@@ -84,9 +88,9 @@ public final class AgentService {
 
     public List<AgentView> list() {
         Map<String, Instant> connected = dispatcher.connected();
-        return agents.list().stream().map(a -> new AgentView(a.name(), a.site(), a.state(), a.createdAt(), a.createdBy(),
-                a.enrolledAt(), a.lastContactAt(), a.lastAddress(), a.active() && connected.containsKey(a.name()),
-                a.revokedAt())).toList();
+        return agents.list().stream().map(a -> new AgentView(a.name(), a.site(), a.state(), text(a.createdAt()), a.createdBy(),
+                text(a.enrolledAt()), text(a.lastContactAt()), a.lastAddress(), a.active() && connected.containsKey(a.name()),
+                text(a.revokedAt()))).toList();
     }
 
     private static String field(JsonNode body, String name) {
