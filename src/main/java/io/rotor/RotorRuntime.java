@@ -63,6 +63,8 @@ public final class RotorRuntime implements AutoCloseable {
     private final JobReportWriter reports;
     private final WorkflowJobs workflowJobs;
     private final io.rotor.health.TargetMonitor targetMonitor;
+    private final io.rotor.cluster.agent.AgentDispatcher agentDispatcher;
+    private final io.rotor.cluster.agent.AgentService agentService;
 
     private RotorRuntime(RotorSettings settings, Vault vault, ConnectorRegistry connectors, RotorMetrics metrics) {
         this.settings = settings;
@@ -81,8 +83,15 @@ public final class RotorRuntime implements AutoCloseable {
         this.jobs = new JobStore(vault.jobs(), vault.jobResults());
         this.reports = new JobReportWriter(jobs, settings.dataDir());
         this.workflowJobs = new WorkflowJobs(jobs, reports);
+        // a target with a site is reached only through its agents: the server does not check it (docs/architecture.md, "Agents")
         this.targetMonitor = io.rotor.health.TargetMonitor.fromSettings(settings.asProperties(), () -> vault.targets()
-                .listTargets().stream().filter(t -> !VaultModel.isVaultView(t.type())).toList());
+                .listTargets().stream().filter(t -> !VaultModel.isVaultView(t.type()) && t.site() == null).toList());
+        Duration callTimeout = Duration.ofSeconds(settings.getInt("rotor.rotation.call-timeout-seconds", 40));
+        Duration pollWait = Duration.ofSeconds(settings.getInt("rotor.agent.poll-seconds", 20));
+        Duration handOut = Duration.ofSeconds(settings.getInt("rotor.agent.hand-out-seconds", (int) callTimeout.toSeconds()));
+        this.agentDispatcher = new io.rotor.cluster.agent.AgentDispatcher(pollWait.plusSeconds(15), java.time.Clock.systemUTC());
+        this.agentService = new io.rotor.cluster.agent.AgentService(vault.agents(), agentDispatcher, pollWait);
+        connectors.useSites(t -> new io.rotor.cluster.agent.AgentConnector(t, agentDispatcher, handOut, callTimeout));
         this.rotationDue = new RotationDue(vault.accounts(), vault.policies(), scheduleZone(settings), defaultSchedule(settings),
                 java.time.Clock.systemUTC());
     }
@@ -209,7 +218,7 @@ public final class RotorRuntime implements AutoCloseable {
         HealthCheckRegistry health = HealthCheckRegistry.get(camelContext);
         if (health != null) {
             health.register(new VaultHealthCheck(vault.probe()));
-            vault.targets().listTargets().stream().filter(t -> !VaultModel.isVaultView(t.type()))
+            vault.targets().listTargets().stream().filter(t -> !VaultModel.isVaultView(t.type()) && t.site() == null)
                     .forEach(t -> health.register(new TargetHealthCheck(t.id(), targetMonitor)));
         }
     }
@@ -257,6 +266,7 @@ public final class RotorRuntime implements AutoCloseable {
                 Map.entry("tallies", new Tallies()),
                 Map.entry("rotorMetrics", metrics),
                 Map.entry("targetMonitor", targetMonitor),
+                Map.entry("agentService", agentService),
                 Map.entry("apiAuthenticator", new Authenticator(auth, vault.audit(),
                         io.rotor.api.LoginThrottle.fromProperties(settings.asProperties(), java.time.Clock.systemUTC()))),
                 Map.entry("apiInventory", new InventoryApi(vault, directoryApi)),

@@ -20,14 +20,15 @@ public final class Views {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record TargetView(String id, String type, String host, Integer port, String database, String tls,
-                             String policy, String adminAccount, Map<String, String> settings) {
+                             String policy, String adminAccount, String site, Map<String, String> settings) {
         static TargetView of(Target t) {
             if (io.rotor.vault.VaultModel.isVaultView(t.type())) {
                 // a view onto the vault: no host, port or TLS; settings hold the last resync's attribute names
-                return new TargetView(t.id(), t.type(), null, null, null, null, null, null, t.settings());
+                return new TargetView(t.id(), t.type(), null, null, null, null, null, null, null, t.settings());
             }
+            // the site is kept with the settings (Target.SITE) but written as the inventory writes it: top level
             return new TargetView(t.id(), t.type(), t.host(), t.port(), t.database(), t.tlsMode().configName(),
-                    t.policyId(), t.adminAccountId(), t.settings());
+                    t.policyId(), t.adminAccountId(), t.site(), t.withoutSite().settings());
         }
     }
 

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 @Command(name = "rotor", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "Rotor 0.1.0",
         description = "Credential-rotation engine on Apache Camel.",
         subcommands = {ServeCommand.class, InventoryCommand.class, RotateCommand.class, SetCommand.class, AccountsCommand.class,
-                RecoverCommand.class, VaultCommand.class, TokenCommand.class, ServiceAccountCommand.class,
+                RecoverCommand.class, VaultCommand.class, TokenCommand.class, AgentTokenCommand.class, AgentCommand.class, ServiceAccountCommand.class,
                 ChangerCommand.class, AuditCommand.class, DriftCommand.class, MassOnboardCommand.class, MassPasswordResetCommand.class, SingleUserOffboardCommand.class})
 public class RotorCommand implements Runnable {
 

@@ -488,6 +488,11 @@ public final class InventoryLoader {
             if (problems.size() != before) {
                 return null;
             }
+            if (c.ok("site") && c.text("site") != null) {
+                // kept with the settings (sealed with the target's row) under a key no connector schema uses
+                settings = new java.util.HashMap<>(settings);
+                settings.put(Target.SITE, c.text("site"));
+            }
             return new Target(id, type, c.text("host").trim(), port, c.text("database"), tls, admin,
                     c.text("policy"), settings);
         }

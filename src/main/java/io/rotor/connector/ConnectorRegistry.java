@@ -16,6 +16,7 @@ public class ConnectorRegistry implements AutoCloseable {
     private volatile ConnectorContext context = ConnectorContext.NONE;
     private final Map<String, ConnectorFactory> factories = new TreeMap<>();
     private final Map<String, Entry> connectors = new ConcurrentHashMap<>();
+    private volatile SiteConnectors sites = SiteConnectors.NONE;
 
     private record Entry(Target definition, TargetConnector connector) {
     }
@@ -36,6 +37,20 @@ public class ConnectorRegistry implements AutoCloseable {
             return;
         }
         this.context = context;
+        for (String id : java.util.List.copyOf(connectors.keySet())) {
+            Entry dropped = connectors.remove(id);
+            if (dropped != null) {
+                dropped.connector().close();
+            }
+        }
+    }
+
+    /**
+     * How targets with a site are reached (through their agents); until then {@link SiteConnectors#NONE}. Connectors
+     * made before are dropped, as in {@link #attach}.
+     */
+    public void useSites(SiteConnectors sites) {
+        this.sites = java.util.Objects.requireNonNull(sites, "sites");
         for (String id : java.util.List.copyOf(connectors.keySet())) {
             Entry dropped = connectors.remove(id);
             if (dropped != null) {
@@ -66,6 +81,14 @@ public class ConnectorRegistry implements AutoCloseable {
                 existing.connector().close();
             }
             ConnectorFactory factory = factories.get(target.type());
+            if (target.site() != null) {
+                // never reached directly (docs/architecture.md, "Agents"): the site's agents run the real connector
+                if (factory == null) {
+                    throw new IllegalArgumentException("target '" + target.id() + "' has type '" + target.type()
+                            + "', for which no connector is installed");
+                }
+                return new Entry(target, new GuardedConnector(sites.create(target)));
+            }
             if (factory == null) {
                 throw new IllegalArgumentException("target '" + target.id() + "' has type '" + target.type()
                         + "', for which no connector is installed (known: " + String.join(", ", factories.keySet()) + ")");

@@ -47,6 +47,7 @@ public final class Vault implements AutoCloseable {
         this.jobs = new JobRepository(work);
         this.jobResults = new JobResultRepository(work);
         this.tokens = new TokenRepository(work, audit, seal);
+        this.agents = new AgentRepository(work, audit, seal);
         this.changers = new ChangerRepository(work, audit);
         this.probe = new VaultProbe(work);
     }
@@ -227,6 +228,7 @@ public final class Vault implements AutoCloseable {
     private final JobRepository jobs;
     private final JobResultRepository jobResults;
     private final TokenRepository tokens;
+    private final AgentRepository agents;
     private final ChangerRepository changers;
     private final VaultProbe probe;
 
@@ -243,6 +245,11 @@ public final class Vault implements AutoCloseable {
     /** API tokens and service accounts. */
     public TokenRepository tokens() {
         return tokens;
+    }
+
+    /** Agents of sites the server cannot reach (docs/architecture.md, "Agents"). */
+    public AgentRepository agents() {
+        return agents;
     }
 
     /** User-defined password changers. */
