@@ -20,6 +20,8 @@ public final class PasswordViews {
     public record PasswordStatus(String requestId, String state, List<String> errors, List<String> sourceIds) {
     }
 
+    /** SailPoint's {@code PasswordSyncGroup}: {@code passwordPolicyId} is a string there, so a group without one omits it. */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record SyncGroupView(String id, String name, String passwordPolicyId, List<String> sourceIds, String created,
                                 String modified) {
     }
