@@ -25,7 +25,7 @@ final class GuardedConnector implements TargetConnector {
 
     @Override
     public VerifyResult verify(VerifyRequest request) {
-        Secret[] secrets = {request.login().secret()};
+        Secret[] secrets = {request.login().secret(), request.admin() == null ? null : request.admin().secret()};
         try {
             VerifyResult result = delegate.verify(request);
             return new VerifyResult(result.outcome(), Redactor.redact(result.detail(), secrets));
@@ -70,6 +70,11 @@ final class GuardedConnector implements TargetConnector {
     @Override
     public io.rotor.domain.PasswordPolicy defaultPolicy() {
         return delegate.defaultPolicy();
+    }
+
+    @Override
+    public VerificationKind verificationKind(io.rotor.domain.CredentialType type) {
+        return delegate.verificationKind(type);
     }
 
     @Override
