@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * admin account is a service account with domain-wide delegation: its username the service account's
  * {@code client_email}, its secret the JSON key file. Every operation takes a fresh token with the JWT bearer grant
  * (RS256, iss = client_email, sub = setting {@code subject}, the Workspace administrator it acts as, scope = setting
- * {@code scope}, aud = the token URI, one hour) and sets the password with
+ * {@code scope}, aud = {@value #AUDIENCE}, one hour) and sets the password with
  * {@code PUT /admin/directory/v1/users/{userKey}} ({@code changePasswordAtNextLogin: false}; with
  * {@code hashFunction: SHA-1} the hex SHA-1 digest is sent instead of the clear text).
  *
@@ -42,6 +42,8 @@ import java.util.regex.Pattern;
 final class GoogleWorkspaceConnector implements TargetConnector {
     static final String TYPE = "google-workspace";
     static final String DEFAULT_SCOPE = "https://www.googleapis.com/auth/admin.directory.user";
+    /** The JWT's aud: Google's token endpoint, whatever URL the grant is posted to (a proxy, a test server). */
+    static final String AUDIENCE = "https://oauth2.googleapis.com/token";
     static final Pattern EMAIL = Pattern.compile("^[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9.-]{1,255}$");
     static final Pattern USER_KEY = Pattern.compile("^([A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9.-]{1,255}|[0-9]{1,30})$");
     private static final Pattern SCOPES = Pattern.compile("^https://www\\.googleapis\\.com/auth/[a-z.]+( https://www\\.googleapis\\.com/auth/[a-z.]+)*$");
@@ -215,7 +217,7 @@ final class GoogleWorkspaceConnector implements TargetConnector {
         if (!key.clientEmail().equalsIgnoreCase(serviceAccount.username())) {
             throw new TokenRefused("the admin account's username must be the key file's client_email");
         }
-        String assertion = key.assertion(subject, scope, tokenUri.toString(), Instant.now());
+        String assertion = key.assertion(subject, scope, AUDIENCE, Instant.now());
         CloudHttp.Answer answer = http.send(HttpRequest.newBuilder(tokenUri)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(CloudHttp.form(Map.of("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion", assertion))));
