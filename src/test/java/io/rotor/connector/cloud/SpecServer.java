@@ -44,8 +44,30 @@ abstract class SpecServer implements AutoCloseable {
     private final StringBuffer received = new StringBuffer();
     private final Path caFile;
 
+    /** One key store per test JVM: keytool starts a JVM of its own, too slow to run for every server. */
+    private static Path sharedStore;
+
+    private static synchronized Path keyStore() throws Exception {
+        if (sharedStore == null) {
+            Path dir = Files.createTempDirectory("spec-server-tls");
+            dir.toFile().deleteOnExit();
+            sharedStore = TestKeyStores.create(dir.resolve("server.p12"), STORE_PASSWORD);
+            sharedStore.toFile().deleteOnExit();
+        }
+        return sharedStore;
+    }
+
+    /** The PKCS#12 file of the servers' certificate and its password (a test client that trusts it: {@link TestKeyStores#trusting}). */
+    static Path keyStoreFile() throws Exception {
+        return keyStore();
+    }
+
+    static String keyStorePassword() {
+        return STORE_PASSWORD;
+    }
+
     SpecServer(Path dir) throws Exception {
-        Path store = TestKeyStores.create(dir.resolve("server.p12"), STORE_PASSWORD);
+        Path store = keyStore();
         KeyStore keys = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(store)) {
             keys.load(in, STORE_PASSWORD.toCharArray());
