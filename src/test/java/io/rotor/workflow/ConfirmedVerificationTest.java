@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
 class ConfirmedVerificationTest {
     @TempDir
-    Path dataDir;
+    static Path dataDir;
 
     /** One vault for the class (opening one is the slow part); each test has its own target, accounts and double. */
     private Vault vault;
@@ -53,8 +53,8 @@ class ConfirmedVerificationTest {
     void freshTarget() {
         run++;
         t = "t" + run;
-        alice = alice + run;
-        root = root + run;
+        alice = "alice" + run;
+        root = "root" + run;
         target = new FakeTarget();
         target.kind = VerificationKind.CONFIRMED;
         ConnectorRegistry registry = new ConnectorRegistry();
@@ -93,7 +93,7 @@ class ConfirmedVerificationTest {
     void aConfirmedRotationIsConfirmedThroughTheAdminLoginAndSaysSo() {
         OperationResult result = rotation.rotate(alice, "test");
 
-        assertThat(result.outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(result.outcome()).as(result.detail()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(result.detail()).contains("confirmed through the admin API").doesNotContain("fresh login");
         assertThat(target.lastVerify.admin()).as("the verify got the admin login to read the account with").isNotNull();
         assertThat(target.lastVerify.admin().username()).isEqualTo(root);
@@ -114,7 +114,7 @@ class ConfirmedVerificationTest {
 
         OperationResult result = rotation.rotate(alice, "test");
 
-        assertThat(result.outcome()).isEqualTo(Outcome.RECOVERED_FORWARD);
+        assertThat(result.outcome()).as(result.detail()).isEqualTo(Outcome.RECOVERED_FORWARD);
         assertThat(result.detail()).contains("re-applied");
         String committed = stored(Slot.CURRENT);
         assertThat(target.reconciledTo).as("PENDING was set again through the admin API").containsExactly(committed);
@@ -133,7 +133,7 @@ class ConfirmedVerificationTest {
         OperationResult result = rotation.rotate(alice, "test");
 
         // a LOGIN target would find CURRENT working and wait out the quiet period; here the set is simply repeated
-        assertThat(result.outcome()).isEqualTo(Outcome.RECOVERED_FORWARD);
+        assertThat(result.outcome()).as(result.detail()).isEqualTo(Outcome.RECOVERED_FORWARD);
         assertThat(stored(Slot.CURRENT)).isEqualTo(target.passwords.get(alice)).isNotEqualTo("old-Passw0rd!");
         assertThat(vault.credentials().has(alice, Slot.PENDING)).isFalse();
     }
@@ -145,7 +145,7 @@ class ConfirmedVerificationTest {
 
         OperationResult result = rotation.rotate(alice, "test");
 
-        assertThat(result.outcome()).isEqualTo(Outcome.NEEDS_RECONCILE);
+        assertThat(result.outcome()).as(result.detail()).isEqualTo(Outcome.NEEDS_RECONCILE);
         assertThat(status()).isEqualTo(AccountStatus.NEEDS_RECONCILE);
         String pending = stored(Slot.PENDING);
         assertThat(pending).as("a candidate that might be live is never discarded").isNotNull();
@@ -166,7 +166,7 @@ class ConfirmedVerificationTest {
 
         OperationResult result = rotation.rotate(alice, "test");
 
-        assertThat(result.outcome()).isEqualTo(Outcome.UNKNOWN);
+        assertThat(result.outcome()).as(result.detail()).isEqualTo(Outcome.UNKNOWN);
         assertThat(status()).isEqualTo(AccountStatus.PENDING);
         String pending = stored(Slot.PENDING);
         assertThat(pending).isNotNull();
@@ -185,7 +185,7 @@ class ConfirmedVerificationTest {
 
         OperationResult result = rotation.rotate(alice, "test");
 
-        assertThat(result.outcome()).isEqualTo(Outcome.NEEDS_RECONCILE);
+        assertThat(result.outcome()).as(result.detail()).isEqualTo(Outcome.NEEDS_RECONCILE);
         assertThat(result.detail()).contains("no admin account");
         assertThat(vault.credentials().has(alice, Slot.PENDING)).isTrue();
         assertThat(stored(Slot.CURRENT)).isEqualTo("old-Passw0rd!");
@@ -198,7 +198,7 @@ class ConfirmedVerificationTest {
 
         OperationResult result = rotation.rotate(alice, "test");
 
-        assertThat(result.outcome()).isEqualTo(Outcome.RECOVERED_FORWARD);
+        assertThat(result.outcome()).as(result.detail()).isEqualTo(Outcome.RECOVERED_FORWARD);
         assertThat(target.reconciledTo).as("a login probe settled it; nothing was re-applied").isEmpty();
         assertThat(target.lastVerify.admin()).as("a LOGIN connector never gets the admin login for a verify").isNull();
     }
