@@ -269,7 +269,7 @@ public final class RotorRuntime implements AutoCloseable {
                 Map.entry("agentService", agentService),
                 Map.entry("apiAuthenticator", new Authenticator(auth, vault.audit(),
                         io.rotor.api.LoginThrottle.fromProperties(settings.asProperties(), java.time.Clock.systemUTC()))),
-                Map.entry("apiInventory", new InventoryApi(vault, directoryApi)),
+                Map.entry("apiInventory", new InventoryApi(vault, directoryApi, rotation::verificationKind)),
                 Map.entry("apiDirectory", directoryApi),
                 Map.entry("apiAccounts", new AccountApi(vault)),
                 Map.entry("apiPasswordChangers", new io.rotor.api.PasswordChangerApi(changers, vault.accounts(), vault.targets())),

@@ -39,16 +39,24 @@ public class InventoryApi {
     private final PolicyRepository policies;
     /** For the vault's own views (types vault, vault-users); null: such targets are refused like unknown types. */
     private final DirectoryApi viewTargets;
+    private final java.util.function.Function<String, io.rotor.connector.VerificationKind> verification;
 
     public InventoryApi(Vault vault) {
         this(vault, null);
     }
 
     public InventoryApi(Vault vault, DirectoryApi viewTargets) {
+        this(vault, viewTargets, id -> null);
+    }
+
+    /** @param verification what each account's verify proves, by account id (null when unknown) */
+    public InventoryApi(Vault vault, DirectoryApi viewTargets,
+                        java.util.function.Function<String, io.rotor.connector.VerificationKind> verification) {
         this.accounts = vault.accounts();
         this.targets = vault.targets();
         this.policies = vault.policies();
         this.viewTargets = viewTargets;
+        this.verification = verification;
     }
 
     // ---------------------------------------------------------------- policies
@@ -144,12 +152,12 @@ public class InventoryApi {
             throw unknown("target", targetId);
         }
         Map<String, String> held = accounts.checkouts();
-        return accounts.listAccounts(targetId).stream().map(a -> Views.AccountView.of(a, held.get(a.id()))).toList();
+        return accounts.listAccounts(targetId).stream().map(a -> Views.AccountView.of(a, held.get(a.id()), verification.apply(a.id()))).toList();
     }
 
     public Views.AccountView getAccount(String id) {
         Account account = accounts.findAccount(checkPathId(id)).orElseThrow(() -> unknown("account", id));
-        return Views.AccountView.of(account, accounts.checkedOutBy(id).orElse(null));
+        return Views.AccountView.of(account, accounts.checkedOutBy(id).orElse(null), verification.apply(account.id()));
     }
 
     public Views.AccountView createAccount(JsonNode body, Principal by) {

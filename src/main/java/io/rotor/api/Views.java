@@ -33,12 +33,21 @@ public final class Views {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    /**
+     * {@code verification}: what the target's verify proves for this account, {@code LOGIN} (a fresh login) or
+     * {@code CONFIRMED} (the admin API confirmed the change; docs/architecture.md, "Confirmed verification"); absent
+     * when no connector is installed for the target.
+     */
     public record AccountView(String id, String target, String username, String credentialType, String policy,
-                              String status, Long version, String checkedOutBy) {
+                              String status, Long version, String checkedOutBy, String verification) {
         static AccountView of(Account a, String checkedOutBy) {
+            return of(a, checkedOutBy, null);
+        }
+
+        static AccountView of(Account a, String checkedOutBy, io.rotor.connector.VerificationKind verification) {
             return new AccountView(a.id(), a.targetId(), a.username(),
                     a.credentialType().name().toLowerCase(Locale.ROOT).replace('_', '-'), a.policyId(),
-                    a.status().name(), a.version(), checkedOutBy);
+                    a.status().name(), a.version(), checkedOutBy, verification == null ? null : verification.name());
         }
     }
 

@@ -31,7 +31,7 @@ public class AccountsCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("unknown target id '" + target + "'");
             }
             List<Account> accounts = runtime.vault().accounts().listAccounts(target);
-            spec.commandLine().getOut().print(table(accounts));
+            spec.commandLine().getOut().print(table(accounts, runtime.rotation()::verificationKind));
             spec.commandLine().getOut().flush();
             return ExitCodes.SUCCESS;
         }
@@ -70,13 +70,20 @@ public class AccountsCommand implements Callable<Integer> {
     }
 
     static String table(List<Account> accounts) {
-        String[] headers = {"ACCOUNT", "TARGET", "USERNAME", "TYPE", "STATUS", "VERSION"};
+        return table(accounts, id -> null);
+    }
+
+    /** The table with a VERIFICATION column: LOGIN or CONFIRMED (docs/architecture.md, "Confirmed verification"). */
+    static String table(List<Account> accounts,
+                        java.util.function.Function<String, io.rotor.connector.VerificationKind> verification) {
+        String[] headers = {"ACCOUNT", "TARGET", "USERNAME", "TYPE", "STATUS", "VERSION", "VERIFICATION"};
         int[] widths = new int[headers.length];
         for (int i = 0; i < headers.length; i++) {
             widths[i] = headers[i].length();
         }
         List<String[]> rows = accounts.stream().map(a -> new String[]{a.id(), a.targetId(), a.username(),
-                a.credentialType().name(), a.status().name(), String.valueOf(a.version())}).toList();
+                a.credentialType().name(), a.status().name(), String.valueOf(a.version()),
+                String.valueOf(java.util.Objects.requireNonNullElse(verification.apply(a.id()), "-"))}).toList();
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {
                 widths[i] = Math.max(widths[i], row[i].length());

@@ -7,6 +7,7 @@ import io.rotor.connector.Elevation;
 import io.rotor.connector.Login;
 import io.rotor.connector.ReconcileRequest;
 import io.rotor.connector.TargetConnector;
+import io.rotor.connector.VerificationKind;
 import io.rotor.connector.VerifyRequest;
 import io.rotor.connector.VerifyResult;
 import io.rotor.domain.Account;
@@ -178,10 +179,13 @@ public class RotationService {
             }
             try (StoredCredential credential = current.get()) {
                 VerifyResult verdict = login(account, target, credential.secret(), actor, "CURRENT");
+                String passed = confirmedOnly(account, target)
+                        ? "confirmed through the admin API (the target offers no login check): " + verdict.detail()
+                        : "login with CURRENT succeeded";
                 return switch (verdict.outcome()) {
                     case VALID -> {
-                        accounts.setStatus(lock, AccountStatus.IN_SYNC, audit(actor, "VERIFY", account, null, "IN_SYNC", "login with CURRENT succeeded"));
-                        yield result(account, "verify", Outcome.SUCCEEDED, AccountStatus.IN_SYNC, "login with CURRENT succeeded");
+                        accounts.setStatus(lock, AccountStatus.IN_SYNC, audit(actor, "VERIFY", account, null, "IN_SYNC", passed));
+                        yield result(account, "verify", Outcome.SUCCEEDED, AccountStatus.IN_SYNC, passed);
                     }
                     case REJECTED -> {
                         accounts.setStatus(lock, AccountStatus.OUT_OF_SYNC, audit(actor, "VERIFY", account, null, "OUT_OF_SYNC", verdict.detail()));
@@ -284,16 +288,17 @@ public class RotationService {
                         return recoverLocked(account, target, lock, actor);
                     }
                     // the commit also gives the lock back: nothing follows it in this operation (one vault commit fewer)
+                    String how = verifiedHow(account, target);
                     try {
                         credentials.commitPending(lock, audit(actor, operation.toUpperCase(), account, rotationId, "SUCCEEDED",
-                                "changed on the target and verified with a fresh login"), true);
+                                "changed on the target and " + how), true);
                     } catch (StaleLockException lost) {
                         return writeBack(account, rotationId, live, operation, actor);
                     }
                     released.add(lock.token());
                     CrashPoints.reached(Step.COMMITTED);
                     return result(account, operation, Outcome.SUCCEEDED, AccountStatus.IN_SYNC,
-                            "changed on the target and verified with a fresh login");
+                            "changed on the target and " + how);
                 }
                 default -> throw new IllegalStateException("unexpected change outcome " + change.outcome());
             }
@@ -314,6 +319,11 @@ public class RotationService {
             return result(account, "recover", Outcome.SUCCEEDED, account.status(), "nothing pending");
         }
         String rotationId = pending.get().rotationId();
+        if (confirmedOnly(account, target)) {
+            try (StoredCredential candidate = pending.get()) {
+                return recoverConfirmed(account, target, lock, rotationId, candidate.secret(), actor);
+            }
+        }
         try (StoredCredential candidate = pending.get()) {
             VerifyResult withPending = login(account, target, candidate.secret(), actor, "PENDING");
             if (withPending.isValid()) {
@@ -458,11 +468,12 @@ public class RotationService {
                 VerifyResult verified = login(account, target, live, actor, "PENDING");
                 CrashPoints.reached(Step.VERIFIED);
                 if (verified.isValid()) {
+                    String how = verifiedHow(account, target);
                     credentials.commitPending(lock, audit(actor, "RECONCILE", account, rotationId, "RECONCILED",
-                            "admin account " + admin.get().username() + " set a new credential; verified with a fresh login"));
+                            "admin account " + admin.get().username() + " set a new credential; " + how));
                     CrashPoints.reached(Step.COMMITTED);
                     return result(account, "reconcile", Outcome.RECONCILED, AccountStatus.IN_SYNC,
-                            "the admin account set a new credential; verified with a fresh login");
+                            "the admin account set a new credential; " + how);
                 }
             }
             // PENDING is kept: the admin change may have taken even if we could not confirm it
@@ -513,10 +524,94 @@ public class RotationService {
     }
 
     private VerifyResult login(Account account, Target target, Secret secret, String actor, String which) {
+        // a CONFIRMED target has no login to try: its verify reads the account through the admin API
+        boolean confirmed = confirmedOnly(account, target);
+        Login admin = confirmed ? adminLogin(account, target).orElse(null) : null;
         // the attempt is audited before it is made: a failed audit write refuses the login
-        auditLog.record(audit(actor, "LOGIN_ATTEMPT", account, null, "ATTEMPT", "fresh login with " + which));
+        auditLog.record(audit(actor, "LOGIN_ATTEMPT", account, null, "ATTEMPT", confirmed
+                ? "confirmation of " + which + " through the admin API" : "fresh login with " + which));
         return timed(target, "verify", () -> connector(target).verify(
-                new VerifyRequest(target, new io.rotor.connector.Login(account.username(), secret))));
+                new VerifyRequest(target, new io.rotor.connector.Login(account.username(), secret), admin)));
+    }
+
+    /**
+     * What the connector's verify proves for this account (docs/architecture.md, "Confirmed verification"); null
+     * when no connector can be made for its target (an unknown type, settings it refuses).
+     */
+    public VerificationKind verificationKind(String accountId) {
+        try {
+            Account account = accounts.findAccount(accountId).orElse(null);
+            if (account == null) {
+                return null;
+            }
+            Target target = targets.findTarget(account.targetId()).orElse(null);
+            if (target == null || !connectors.supports(target.type())) {
+                return null;
+            }
+            return connector(target).verificationKind(account.credentialType());
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private boolean confirmedOnly(Account account, Target target) {
+        return connector(target).verificationKind(account.credentialType()) == VerificationKind.CONFIRMED;
+    }
+
+    private String verifiedHow(Account account, Target target) {
+        return confirmedOnly(account, target) ? "confirmed through the admin API (the target offers no login check)"
+                : "verified with a fresh login";
+    }
+
+    /**
+     * Recovery on a target whose verify is only a confirmed change: no login can tell which version is live, so
+     * PENDING is never dropped on a probe. It is re-applied through the admin API (an idempotent set: whether or not
+     * the first change landed, the target ends with PENDING) and committed when the target accepts it. A refused or
+     * failed re-apply keeps PENDING and leaves the account NEEDS_RECONCILE, retried with back-off through the
+     * admin account; an unknown one keeps it as PENDING for the next recovery (docs/architecture.md, "Confirmed
+     * verification").
+     */
+    private OperationResult recoverConfirmed(Account account, Target target, AccountLock lock, String rotationId,
+                                             Secret pending, String actor) {
+        Optional<Login> admin = adminLogin(account, target);
+        Optional<String> elevationProblem = elevationProblem(target);
+        if (admin.isEmpty() || elevationProblem.isPresent()) {
+            String why = admin.isEmpty() ? "target '" + target.id() + "' has no admin account to re-apply it with"
+                    : elevationProblem.get();
+            accounts.markNeedsReconcile(lock, audit(actor, "RECOVER", account, rotationId, "NEEDS_RECONCILE",
+                    "the target has no login check and PENDING cannot be re-applied: " + why + "; every version kept"));
+            return result(account, "recover", Outcome.NEEDS_RECONCILE, AccountStatus.NEEDS_RECONCILE,
+                    "the target has no login check, so recovery re-applies PENDING through the admin API, but " + why
+                            + "; PENDING is kept");
+        }
+        ChangeResult again = timed(target, "reconcile", () -> connector(target).reconcile(
+                new ReconcileRequest(target, account.username(), pending, admin.get(), elevation(target))));
+        CrashPoints.reached(Step.TARGET_CHANGED);
+        switch (again.outcome()) {
+            case CHANGED -> {
+                credentials.commitPending(lock, audit(actor, "RECOVER", account, rotationId, "RECOVERED_FORWARD",
+                        "re-applied PENDING through admin account " + admin.get().username()
+                                + " and the target confirmed it; committed it"));
+                CrashPoints.reached(Step.COMMITTED);
+                return result(account, "recover", Outcome.RECOVERED_FORWARD, AccountStatus.IN_SYNC,
+                        "re-applied the new credential through the admin API and the target confirmed it; committed it");
+            }
+            case UNKNOWN -> {
+                auditLog.record(audit(actor, "RECOVER", account, rotationId, "DEFERRED",
+                        "re-applying PENDING through the admin API had an unknown outcome; PENDING kept: " + again.detail()));
+                return result(account, "recover", Outcome.UNKNOWN, AccountStatus.PENDING,
+                        "re-applying the new credential through the admin API had an unknown outcome; it is kept as"
+                                + " PENDING and recovery tries again: " + again.detail());
+            }
+            default -> {
+                // the first change may still have landed: a refused re-apply says nothing about which version is live
+                accounts.markNeedsReconcile(lock, audit(actor, "RECOVER", account, rotationId, "NEEDS_RECONCILE",
+                        "re-applying PENDING through the admin API failed; every version kept: " + again.detail()));
+                return result(account, "recover", again.loginRefused() ? Outcome.ADMIN_LOGIN_FAILED : Outcome.NEEDS_RECONCILE,
+                        AccountStatus.NEEDS_RECONCILE, "re-applying the new credential through the admin API failed; it is"
+                                + " kept as PENDING and retried through the admin account: " + again.detail());
+            }
+        }
     }
 
     private OperationResult unreachable(Account account, String rotationId, VerifyResult verdict, String actor) {

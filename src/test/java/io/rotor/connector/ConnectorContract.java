@@ -81,6 +81,24 @@ public abstract class ConnectorContract {
         return true;
     }
 
+    /**
+     * Whether an account can change its own credential. A cloud directory changes passwords only through its admin
+     * application: the connector must then refuse a self-change without sending anything, and the cases that change
+     * through a fault do it as the admin.
+     */
+    protected boolean selfChanges() {
+        return true;
+    }
+
+    /**
+     * What the connector's verify proves ({@link TargetConnector#verificationKind}). CONFIRMED: it reads the account
+     * through the admin login, so it cannot tell a right password from a wrong one; the case checks instead that
+     * it tells an existing account from a missing one, and the contract's verify requests carry the admin login.
+     */
+    protected VerificationKind verificationKind() {
+        return VerificationKind.LOGIN;
+    }
+
     /** How long a case against a target that does not answer may take: a connect and a read, each bounded. */
     protected Duration bound() {
         return Duration.ofSeconds(2L * TIMEOUT_SECONDS + 4);
@@ -152,9 +170,21 @@ public abstract class ConnectorContract {
 
     @Test
     public void verifyTellsTheRightSecretFromAWrongOne() throws Exception {
+        assertThat(connector.verificationKind(io.rotor.domain.CredentialType.PASSWORD)).isEqualTo(verificationKind());
         String pw = candidate();
         String user = newAccount("v", pw);
-        assertThat(connector.verify(verify(user, pw)).outcome()).isEqualTo(VerifyResult.Outcome.VALID);
+        VerifyResult valid = connector.verify(verify(user, pw));
+        assertThat(valid.outcome()).as(valid.detail()).isEqualTo(VerifyResult.Outcome.VALID);
+        if (verificationKind() == VerificationKind.CONFIRMED) {
+            // no login exists: the admin reads the account; a missing one is refused, and without the admin nothing is VALID
+            String missing = "missing" + runTag() + "_" + user;
+            VerifyResult none = connector.verify(verify(missing, pw));
+            assertThat(none.outcome()).as(none.detail()).isEqualTo(VerifyResult.Outcome.REJECTED);
+            VerifyResult withoutAdmin = connector.verify(new VerifyRequest(target(host(), port()), new Login(user, s(pw))));
+            assertThat(withoutAdmin.outcome()).as(withoutAdmin.detail()).isNotEqualTo(VerifyResult.Outcome.VALID);
+            assertNoSecret(valid.detail() + none.detail() + withoutAdmin.detail(), pw, admin().secret().reveal());
+            return;
+        }
         String wrong = candidate();
         VerifyResult refused = connector.verify(verify(user, wrong));
         assertThat(refused.outcome()).as(refused.detail()).isEqualTo(VerifyResult.Outcome.REJECTED);
@@ -167,6 +197,13 @@ public abstract class ConnectorContract {
         String user = newAccount("s", old);
         String next = candidate();
         ChangeResult r = connector.change(new ChangeRequest(target(host(), port()), user, s(old), s(next), null));
+        if (!selfChanges()) {
+            assertThat(r.outcome()).as(r.detail()).isEqualTo(ChangeResult.Outcome.REJECTED);
+            assertThat(r.loginRefused()).as("nobody's login was refused; the connector needs its admin").isFalse();
+            assertNoSecret(r.detail(), old, next);
+            assertUnchanged(user, old, next);
+            return;
+        }
         assertThat(r.outcome()).as(r.detail()).isEqualTo(ChangeResult.Outcome.CHANGED);
         assertNoSecret(r.detail(), old, next);
         assertOnlyNewWorks(user, old, next);
@@ -207,7 +244,9 @@ public abstract class ConnectorContract {
         String old = candidate();
         String user = newAccount("j", old);
         String bad = rejectedCandidate();
-        ChangeResult self = connector.change(new ChangeRequest(target(host(), port()), user, s(old), s(bad), null));
+        ChangeResult self = selfChanges()
+                ? connector.change(new ChangeRequest(target(host(), port()), user, s(old), s(bad), null))
+                : ChangeResult.rejected("");
         assertThat(self.outcome()).as(self.detail()).isEqualTo(ChangeResult.Outcome.REJECTED);
         ChangeResult viaAdmin = connector.change(new ChangeRequest(target(host(), port()), user, null, s(bad), admin()));
         assertThat(viaAdmin.outcome()).as(viaAdmin.detail()).isEqualTo(ChangeResult.Outcome.REJECTED);
@@ -223,7 +262,8 @@ public abstract class ConnectorContract {
         try (Wire wire = wire(FaultProxy.Mode.REFUSE, null); TargetConnector c = open(wire)) {
             VerifyResult v = c.verify(verify(user, old));
             assertThat(v.outcome()).as(v.detail()).isEqualTo(VerifyResult.Outcome.UNREACHABLE);
-            ChangeResult self = c.change(new ChangeRequest(wire.target(), user, s(old), s(next), null));
+            ChangeResult self = selfChanges() ? c.change(new ChangeRequest(wire.target(), user, s(old), s(next), null))
+                    : ChangeResult.rejected("");
             assertThat(self.outcome()).as(self.detail()).isEqualTo(ChangeResult.Outcome.REJECTED);
             ChangeResult viaAdmin = c.change(new ChangeRequest(wire.target(), user, null, s(next), admin()));
             assertThat(viaAdmin.outcome()).as(viaAdmin.detail()).isEqualTo(ChangeResult.Outcome.REJECTED);
@@ -255,7 +295,8 @@ public abstract class ConnectorContract {
         String user = newAccount("h", old);
         String next = candidate();
         try (Wire wire = wire(FaultProxy.Mode.HANG_AFTER_CHANGE, user); TargetConnector c = open(wire)) {
-            ChangeResult r = timed(() -> c.change(new ChangeRequest(wire.target(), user, s(old), s(next), null)));
+            ChangeResult r = timed(() -> c.change(selfChanges() ? new ChangeRequest(wire.target(), user, s(old), s(next), null)
+                    : new ChangeRequest(wire.target(), user, null, s(next), admin())));
             assertThat(wire.faultHit()).as("the target went silent after it applied the change").isTrue();
             assertThat(r.outcome()).as(r.detail()).isEqualTo(ChangeResult.Outcome.UNKNOWN);
             assertNoSecret(r.detail(), old, next);
@@ -271,7 +312,9 @@ public abstract class ConnectorContract {
         try (Wire wire = wire(FaultProxy.Mode.SILENT, null); TargetConnector c = open(wire)) {
             VerifyResult v = timed(() -> c.verify(verify(user, old)));
             assertThat(v.outcome()).as(v.detail()).isEqualTo(VerifyResult.Outcome.UNREACHABLE);
-            ChangeResult self = timed(() -> c.change(new ChangeRequest(wire.target(), user, s(old), s(next), null)));
+            ChangeResult self = selfChanges()
+                    ? timed(() -> c.change(new ChangeRequest(wire.target(), user, s(old), s(next), null)))
+                    : ChangeResult.rejected("");
             assertThat(self.outcome()).as(self.detail()).isEqualTo(ChangeResult.Outcome.REJECTED);
             ChangeResult viaAdmin = timed(() -> c.change(new ChangeRequest(wire.target(), user, null, s(next), admin())));
             assertThat(viaAdmin.outcome()).as(viaAdmin.detail()).isEqualTo(ChangeResult.Outcome.REJECTED);
@@ -316,8 +359,10 @@ public abstract class ConnectorContract {
         return result;
     }
 
+    /** A verify request; a CONFIRMED connector also gets the admin login, as the protocol gives it one. */
     protected VerifyRequest verify(String user, String password) {
-        return new VerifyRequest(target(host(), port()), new Login(user, s(password)));
+        return new VerifyRequest(target(host(), port()), new Login(user, s(password)),
+                verificationKind() == VerificationKind.CONFIRMED ? admin() : null);
     }
 
     protected void assertOnlyNewWorks(String user, String old, String next) throws Exception {

@@ -57,6 +57,16 @@ public final class FakeTarget implements ConnectorFactory {
     public final StringBuffer wire = new StringBuffer();
     /** The filter of the last discovery (the double lists every login whatever the filter). */
     public volatile String lastDiscoverFilter;
+    /**
+     * What verify proves: LOGIN checks the password; CONFIRMED (a cloud console without a login check) only reads
+     * the account through the admin login it is given, and cannot tell one password from another.
+     */
+    public volatile io.rotor.connector.VerificationKind kind = io.rotor.connector.VerificationKind.LOGIN;
+    /** The next admin reconciles the target refuses (nothing applied) or answers with "outcome unknown" (nothing applied). */
+    public volatile int rejectNextReconciles;
+    public volatile int unknownNextReconciles;
+    /** The last verify request the connector saw. */
+    public volatile VerifyRequest lastVerify;
     /** What {@link TargetConnector#defaultPolicy()} answers; null: the built-in default. */
     public volatile io.rotor.domain.PasswordPolicy defaultPolicy;
 
@@ -75,6 +85,7 @@ public final class FakeTarget implements ConnectorFactory {
 
             @Override
             public VerifyResult verify(VerifyRequest request) {
+                lastVerify = request;
                 logins++;
                 if (unreachable) {
                     return VerifyResult.unreachable("connection refused");
@@ -82,6 +93,14 @@ public final class FakeTarget implements ConnectorFactory {
                 String fault = beforeSending(target);
                 if (fault != null) {
                     return VerifyResult.unreachable(fault);
+                }
+                if (kind == io.rotor.connector.VerificationKind.CONFIRMED) {
+                    // no login exists: the admin reads the account, which proves nothing about the password
+                    if (request.admin() == null || !request.admin().secret().reveal().equals(passwords.get(request.admin().username()))) {
+                        return VerifyResult.rejected("no admin login to confirm through");
+                    }
+                    return passwords.containsKey(request.login().username()) ? VerifyResult.valid()
+                            : VerifyResult.rejected("no such user");
                 }
                 wire.append(request.login().secret().reveal());
                 String actual = passwords.get(request.login().username());
@@ -162,10 +181,23 @@ public final class FakeTarget implements ConnectorFactory {
                     refusedLogins++;
                     return ChangeResult.loginRefused("admin login failed");
                 }
+                if (rejectNextReconciles > 0) {
+                    rejectNextReconciles--;
+                    return ChangeResult.rejected("password does not meet the server's policy");
+                }
+                if (unknownNextReconciles > 0) {
+                    unknownNextReconciles--;
+                    return ChangeResult.unknown("timeout");
+                }
                 passwords.put(request.username(), request.newSecret().reveal());
                 reconciledTo.add(request.newSecret().reveal());
                 String after = afterApplying(target);
                 return after != null ? ChangeResult.unknown(after) : ChangeResult.changed();
+            }
+
+            @Override
+            public io.rotor.connector.VerificationKind verificationKind(io.rotor.domain.CredentialType type) {
+                return kind;
             }
 
             @Override
