@@ -75,6 +75,7 @@ public final class Engine implements AutoCloseable {
             main.configure().addRoutesBuilder(new io.rotor.api.HealthApiRoutes());
             main.configure().addRoutesBuilder(new io.rotor.health.HealthRoutes());
             main.configure().addRoutesBuilder(new io.rotor.api.V3Routes());
+            main.configure().addRoutesBuilder(new io.rotor.api.PdrApiRoutes());
             main.addMainListener(new MainListenerSupport() {
                 @Override
                 public void beforeConfigure(BaseMainSupport support) {

@@ -248,6 +248,7 @@ public final class RotorRuntime implements AutoCloseable {
         VaultSync vaultSync = new VaultSync(vault.credentials(), vault.attributes());
         io.rotor.api.DirectoryApi directoryApi = new io.rotor.api.DirectoryApi(vault.accounts(), vault.targets(),
                 vault.users(), vault.groups(), vault.attributes(), vault.access(), vault.templates());
+        JobApi jobApi = new JobApi(vault.targets(), vault.users(), vault.templates(), jobs, reports);
         return Map.ofEntries(
                 Map.entry("rotationDue", rotationDue),
                 Map.entry("rotationService", rotation),
@@ -274,7 +275,8 @@ public final class RotorRuntime implements AutoCloseable {
                 Map.entry("singleUserOffboard", new SingleUserOffboard(workflowJobs, vault.groups(), vault.attributes(),
                         vault.access())),
                 Map.entry("apiPasswordManagement", PasswordManagementSetup.api(settings, vault, passwordManagement())),
-                Map.entry("apiJobs", new JobApi(vault.targets(), vault.users(), vault.templates(), jobs, reports)),
+                Map.entry("apiJobs", jobApi),
+                Map.entry("apiPdrs", new io.rotor.api.PdrApi(vault.pdrs(), jobs, jobApi)),
                 Map.entry("apiAutomaticWork", new io.rotor.api.AutomaticWorkApi(drift(vaultSync), vault.accounts(), vault.targets())));
     }
 

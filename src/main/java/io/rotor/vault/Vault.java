@@ -49,6 +49,7 @@ public final class Vault implements AutoCloseable {
         this.tokens = new TokenRepository(work, audit, seal);
         this.changers = new ChangerRepository(work, audit);
         this.probe = new VaultProbe(work);
+        this.pdrs = new PdrRepository(work, audit);
     }
 
     /**
@@ -229,6 +230,12 @@ public final class Vault implements AutoCloseable {
     private final TokenRepository tokens;
     private final ChangerRepository changers;
     private final VaultProbe probe;
+    private final PdrRepository pdrs;
+
+    /** The pre-defined requests of the console and the API. */
+    public PdrRepository pdrs() {
+        return pdrs;
+    }
 
     /** Jobs and their steps (and the account pages a job plans over). */
     public JobRepository jobs() {
