@@ -80,6 +80,8 @@ public final class Engine implements AutoCloseable {
                 @Override
                 public void beforeConfigure(BaseMainSupport support) {
                     transport.applyTo(support.getCamelContext());
+                    // the console (docs/architecture.md, "Console") on the same server, once it has started
+                    io.rotor.console.ConsoleServer.installWhenStarted(support.getCamelContext(), transport.secure());
                 }
 
                 @Override
