@@ -168,6 +168,14 @@ public class Console {
                 STATUS_ORDER.stream().map(Enum::name).toList(), targets, message);
     }
 
+    public ConsolePages.Targets targets(ConsoleSessions.Session session) {
+        require(session, Permission.READ_INVENTORY, "GET /targets");
+        List<ConsolePages.TargetHealth> health = monitor.statuses().stream()
+                .map(t -> new ConsolePages.TargetHealth(t.targetId(), t.type(), t.state().name(), null, null, t.checkedAt()))
+                .toList();
+        return new ConsolePages.Targets(page(session, "Targets", "targets"), inventory.listTargets(), health);
+    }
+
     /** rotate, verify or reconcile through the workflow's route; answers a line for the page. */
     public String operate(ConsoleSessions.Session session, String accountId, String operation) {
         require(session, Permission.OPERATE, "POST /accounts/" + accountId + "/" + operation);

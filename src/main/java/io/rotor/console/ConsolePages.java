@@ -81,6 +81,12 @@ public final class ConsolePages {
                            List<String> statuses, List<String> targets, String message) {
     }
 
+    public record Targets(Page page, List<Views.TargetView> targets, List<TargetHealth> health) {
+        public String state(String targetId) {
+            return health.stream().filter(h -> h.id().equals(targetId)).map(TargetHealth::state).findFirst().orElse("unchecked");
+        }
+    }
+
     /** The one answer that shows a secret: the checkout, rendered once and never cached. */
     public record Checkout(Page page, String accountId, String target, String username, long version, String secret) {
     }

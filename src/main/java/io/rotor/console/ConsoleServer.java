@@ -103,6 +103,7 @@ public final class ConsoleServer {
         });
         page(router, "/accounts", (rc, s) -> render(rc, 200, "accounts.jte", console.accounts(s, param(rc, "q"),
                 param(rc, "status"), param(rc, "target"), null)));
+        page(router, "/targets", (rc, s) -> render(rc, 200, "targets.jte", console.targets(s)));
         for (String operation : new String[]{"rotate", "verify", "reconcile"}) {
             post(router, "/accounts/:id/" + operation, (rc, s) -> render(rc, 200, "accounts.jte",
                     console.accounts(s, null, null, null, console.operate(s, rc.pathParam("id"), operation))));
