@@ -150,11 +150,6 @@ public final class ConsoleSessions {
         return !now.isBefore(session.lastSeen.plus(idle)) || !now.isBefore(session.createdAt.plus(absolute));
     }
 
-    /** The idle timeout, for the cookie's Max-Age... the cookie lives no longer than the absolute timeout. */
-    public Duration absoluteTimeout() {
-        return absolute;
-    }
-
     /**
      * The synchronizer-token check of a state-changing request: the token sent with the form (or the
      * {@code X-CSRF-Token} header of an htmx request) must be the session's, compared in constant time.
