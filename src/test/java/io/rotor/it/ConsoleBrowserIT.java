@@ -361,6 +361,61 @@ class ConsoleBrowserIT {
         assertThat(forgedSignIn.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("rotor_session="));
     }
 
+    @Test
+    @Order(8)
+    void pdrsThroughTheApiFollowTheSameRules() throws Exception {
+        String operator = "Basic " + Base64.getEncoder().encodeToString(("con-operator:" + passwords.get("operator"))
+                .getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> save = call("PUT", "/api/v1/pdrs/op-made", operator, "application/json",
+                "{\"workflow\": \"mass-password-reset\", \"parameters\": {}}");
+        assertThat(save.statusCode()).as("only an admin saves a PDR").isEqualTo(403);
+        HttpResponse<String> unplanned = call("POST", "/api/v1/pdrs/" + PDR + "/run", operator, "application/json", null);
+        assertThat(unplanned.statusCode()).as(unplanned.body()).isEqualTo(409);
+        assertThat(unplanned.body()).contains("PLAN_REQUIRED");
+        HttpResponse<String> dry = call("POST", "/api/v1/pdrs/" + PDR + "/run?dryRun=true", operator, "application/json", null);
+        assertThat(dry.statusCode()).as(dry.body()).isEqualTo(202);
+        HttpResponse<String> notYet = call("POST", "/api/v1/pdrs/" + PDR + "/run?plan=" + jobIdOf(dry.body()) + "x",
+                operator, "application/json", null);
+        assertThat(notYet.statusCode()).as("an unknown plan").isEqualTo(404);
+        HttpResponse<String> list = call("GET", "/api/v1/pdrs", operator, null, null);
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(list.body()).contains(PDR);
+    }
+
+    @Test
+    @Order(9)
+    void repeatedFailedSignInsLockTheConsoleOutAsTheyLockTheApiOut() throws Exception {
+        int refusedAfter = 0;
+        for (int attempt = 1; attempt <= 6 && refusedAfter == 0; attempt++) {
+            browser.get(base + "/sign-in");
+            browser.findElement(By.id("username")).sendKeys("con-admin");
+            browser.findElement(By.id("password")).sendKeys("not-the-password");
+            browser.findElement(By.id("sign-in")).click();
+            String error = wait(30).until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in-error"))).getText();
+            if (error.startsWith("Too many failed sign-ins")) {
+                refusedAfter = attempt;
+            }
+        }
+        assertThat(refusedAfter).as("locked out within rotor.api.login.max-failures (5) failures").isBetween(1, 5);
+        signInExpectingRefusal();
+    }
+
+    private static void signInExpectingRefusal() {
+        browser.get(base + "/sign-in");
+        browser.findElement(By.id("username")).sendKeys("con-admin");
+        browser.findElement(By.id("password")).sendKeys(passwords.get("admin"));
+        browser.findElement(By.id("sign-in")).click();
+        assertThat(wait(30).until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in-error"))).getText())
+                .as("even the right password, while locked out").startsWith("Too many failed sign-ins");
+        assertThat(browser.manage().getCookieNamed("rotor_session")).isNull();
+    }
+
+    private static String jobIdOf(String body) {
+        Matcher m = Pattern.compile("\"jobId\":\"([^\"]+)\"").matcher(body);
+        assertThat(m.find()).as(body).isTrue();
+        return m.group(1);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static long version(String account) throws Exception {
