@@ -76,10 +76,13 @@ public final class Engine implements AutoCloseable {
             main.configure().addRoutesBuilder(new io.rotor.health.HealthRoutes());
             main.configure().addRoutesBuilder(new io.rotor.api.V3Routes());
             main.configure().addRoutesBuilder(new io.rotor.api.AgentApiRoutes());
+            main.configure().addRoutesBuilder(new io.rotor.api.PdrApiRoutes());
             main.addMainListener(new MainListenerSupport() {
                 @Override
                 public void beforeConfigure(BaseMainSupport support) {
                     transport.applyTo(support.getCamelContext());
+                    // the console (docs/architecture.md, "Console") on the same server, once it has started
+                    io.rotor.console.ConsoleServer.installWhenStarted(support.getCamelContext(), transport.secure());
                 }
 
                 @Override

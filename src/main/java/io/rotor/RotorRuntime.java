@@ -257,6 +257,14 @@ public final class RotorRuntime implements AutoCloseable {
         VaultSync vaultSync = new VaultSync(vault.credentials(), vault.attributes());
         io.rotor.api.DirectoryApi directoryApi = new io.rotor.api.DirectoryApi(vault.accounts(), vault.targets(),
                 vault.users(), vault.groups(), vault.attributes(), vault.access(), vault.templates());
+        JobApi jobApi = new JobApi(vault.targets(), vault.users(), vault.templates(), jobs, reports);
+        io.rotor.api.PdrApi pdrApi = new io.rotor.api.PdrApi(vault.pdrs(), jobs, jobApi);
+        Authenticator authenticator = new Authenticator(auth, vault.audit(),
+                io.rotor.api.LoginThrottle.fromProperties(settings.asProperties(), java.time.Clock.systemUTC()));
+        InventoryApi inventoryApi = new InventoryApi(vault, directoryApi, rotation::verificationKind);
+        AccountApi accountApi = new AccountApi(vault);
+        io.rotor.console.ConsoleSessions consoleSessions = io.rotor.console.ConsoleSessions.fromProperties(
+                settings.asProperties(), java.time.Clock.systemUTC());
         return Map.ofEntries(
                 Map.entry("rotationDue", rotationDue),
                 Map.entry("rotationService", rotation),
@@ -267,11 +275,10 @@ public final class RotorRuntime implements AutoCloseable {
                 Map.entry("rotorMetrics", metrics),
                 Map.entry("targetMonitor", targetMonitor),
                 Map.entry("agentService", agentService),
-                Map.entry("apiAuthenticator", new Authenticator(auth, vault.audit(),
-                        io.rotor.api.LoginThrottle.fromProperties(settings.asProperties(), java.time.Clock.systemUTC()))),
-                Map.entry("apiInventory", new InventoryApi(vault, directoryApi, rotation::verificationKind)),
+                Map.entry("apiAuthenticator", authenticator),
+                Map.entry("apiInventory", inventoryApi),
                 Map.entry("apiDirectory", directoryApi),
-                Map.entry("apiAccounts", new AccountApi(vault)),
+                Map.entry("apiAccounts", accountApi),
                 Map.entry("apiPasswordChangers", new io.rotor.api.PasswordChangerApi(changers, vault.accounts(), vault.targets())),
                 Map.entry("jobStore", jobs),
                 Map.entry("workflowJobs", workflowJobs),
@@ -284,7 +291,10 @@ public final class RotorRuntime implements AutoCloseable {
                 Map.entry("singleUserOffboard", new SingleUserOffboard(workflowJobs, vault.groups(), vault.attributes(),
                         vault.access())),
                 Map.entry("apiPasswordManagement", PasswordManagementSetup.api(settings, vault, passwordManagement())),
-                Map.entry("apiJobs", new JobApi(vault.targets(), vault.users(), vault.templates(), jobs, reports)),
+                Map.entry("apiJobs", jobApi),
+                Map.entry("apiPdrs", pdrApi),
+                Map.entry("console", new io.rotor.console.Console(authenticator, consoleSessions, inventoryApi,
+                        accountApi, jobApi, pdrApi, targetMonitor, vault.audit())),
                 Map.entry("apiAutomaticWork", new io.rotor.api.AutomaticWorkApi(drift(vaultSync), vault.accounts(), vault.targets())));
     }
 

@@ -214,8 +214,25 @@ public class AccountApi {
         String id = InventoryApi.checkPathId(exchange.getIn().getHeader("id", String.class));
         Principal principal = principal(exchange);
         Account account = accounts.findAccount(id).orElseThrow(() -> InventoryApi.unknown("account", id));
+        try (StoredCredential credential = checkOut(account, principal, "via the API")) {
+            ApiReplies.json(exchange, 200, checkoutJson(account, credential, principal.actor()));
+        }
+    }
+
+    /**
+     * Checkout for the console: marks the account held by {@code principal} and answers its CURRENT credential
+     * (the caller closes it), the reveal audited in the same transaction as the mark.
+     */
+    public StoredCredential checkOut(String accountId, Principal principal) {
+        String id = InventoryApi.checkPathId(accountId);
+        Account account = accounts.findAccount(id).orElseThrow(() -> InventoryApi.unknown("account", id));
+        return checkOut(account, principal, "in the console");
+    }
+
+    private StoredCredential checkOut(Account account, Principal principal, String where) {
+        String id = account.id();
         accounts.checkOut(id, principal.actor(), AuditRecord.of(principal.actor(), "REVEAL", id, account.targetId(), null,
-                "SUCCEEDED", "CURRENT credential checked out for exclusive use via the API"));
+                "SUCCEEDED", "CURRENT credential checked out for exclusive use " + where));
         Optional<StoredCredential> current;
         try {
             current = credentials.read(id, Slot.CURRENT);
@@ -229,9 +246,7 @@ public class AccountApi {
                     null, "FAILED", "checkout undone: no CURRENT credential"));
             throw ApiException.conflict("NO_CREDENTIAL", "account '" + id + "' has no CURRENT credential to check out");
         }
-        try (StoredCredential credential = current.get()) {
-            ApiReplies.json(exchange, 200, checkoutJson(account, credential, principal.actor()));
-        }
+        return current.get();
     }
 
     private static byte[] checkoutJson(Account account, StoredCredential credential, String holder) {

@@ -182,39 +182,56 @@ public class Authenticator {
             } catch (CharacterCodingException e) {
                 return fail("api:service-account:?", "malformed Basic credentials (not UTF-8)", request);
             }
-            boolean validName = AuthStore.NAME.matcher(username).matches();
-            String actor = "api:service-account:" + (validName ? username : "?");
-            if (validName) {
-                request.principalKey = LoginThrottle.principalKey(username);
-                refuseWhileLocked(request.principalKey, request.addressKey);
-            }
-            if (!validName || password.length > Credentials.MAX_PASSWORD_LENGTH) {
-                verifyPassword(password, decoy);
-                return fail(actor, validName ? "password too long" : "a username that is not a valid name", request);
-            }
-            Optional<ServiceAccount> account = store.findServiceAccount(username);
-            String stored = account.map(ServiceAccount::passwordHash).orElse(decoy);
-            String key = cacheKey(username, password);
-            boolean ok = stored.equals(verified.get(key)) || verifyPassword(password, stored);
-            if (account.isEmpty()) {
-                return fail(actor, "unknown service account", request);
-            }
-            if (!ok) {
-                verified.remove(key);
-                return fail(actor, "wrong password", request);
-            }
-            if (verified.size() >= CACHE_LIMIT) {
-                verified.clear();
-            }
-            verified.put(key, stored);
-            throttle.succeeded(request.principalKey);
-            return succeed(new Principal(Principal.SERVICE_ACCOUNT, username, account.get().role()), request.request);
+            return serviceAccount(username, password, request);
         } finally {
             Arrays.fill(raw, (byte) 0);
             if (password != null) {
                 Arrays.fill(password, '\0');
             }
         }
+    }
+
+    /**
+     * Signs a service account in with its username and password (the console's sign-in form): the same checks,
+     * lockouts, audit records and answers as HTTP Basic. The caller wipes {@code password}.
+     *
+     * @throws ApiException 401 (unknown, wrong or malformed), 429 (locked out or every check slot busy), 503 (audit)
+     */
+    public Principal authenticateServiceAccount(String username, char[] password, String address, String request) {
+        String addressKey = LoginThrottle.addressKey(address);
+        refuseWhileLocked(addressKey);
+        return serviceAccount(username == null ? "" : username, password == null ? new char[0] : password,
+                new Attempt(request, addressKey));
+    }
+
+    private Principal serviceAccount(String username, char[] password, Attempt request) {
+        boolean validName = AuthStore.NAME.matcher(username).matches();
+        String actor = "api:service-account:" + (validName ? username : "?");
+        if (validName) {
+            request.principalKey = LoginThrottle.principalKey(username);
+            refuseWhileLocked(request.principalKey, request.addressKey);
+        }
+        if (!validName || password.length > Credentials.MAX_PASSWORD_LENGTH) {
+            verifyPassword(password, decoy);
+            return fail(actor, validName ? "password too long" : "a username that is not a valid name", request);
+        }
+        Optional<ServiceAccount> account = store.findServiceAccount(username);
+        String stored = account.map(ServiceAccount::passwordHash).orElse(decoy);
+        String key = cacheKey(username, password);
+        boolean ok = stored.equals(verified.get(key)) || verifyPassword(password, stored);
+        if (account.isEmpty()) {
+            return fail(actor, "unknown service account", request);
+        }
+        if (!ok) {
+            verified.remove(key);
+            return fail(actor, "wrong password", request);
+        }
+        if (verified.size() >= CACHE_LIMIT) {
+            verified.clear();
+        }
+        verified.put(key, stored);
+        throttle.succeeded(request.principalKey);
+        return succeed(new Principal(Principal.SERVICE_ACCOUNT, username, account.get().role()), request.request);
     }
 
     private Principal succeed(Principal principal, String request) {

@@ -50,6 +50,7 @@ public final class Vault implements AutoCloseable {
         this.agents = new AgentRepository(work, audit, seal);
         this.changers = new ChangerRepository(work, audit);
         this.probe = new VaultProbe(work);
+        this.pdrs = new PdrRepository(work, audit);
     }
 
     /**
@@ -231,6 +232,12 @@ public final class Vault implements AutoCloseable {
     private final AgentRepository agents;
     private final ChangerRepository changers;
     private final VaultProbe probe;
+    private final PdrRepository pdrs;
+
+    /** The pre-defined requests of the console and the API. */
+    public PdrRepository pdrs() {
+        return pdrs;
+    }
 
     /** Jobs and their steps (and the account pages a job plans over). */
     public JobRepository jobs() {

@@ -121,6 +121,25 @@ class AuthenticatorTest {
     }
 
     @Test
+    void theConsoleSignInIsTheBasicCheckAndItsFailuresLockBasicOutToo() {
+        auth.createServiceAccount("console-user", Role.AUDITOR, Credentials.hashPassword(PASSWORD.toCharArray()), "test");
+        Authenticator limited = new Authenticator(auth, vault.audit(), new LoginThrottle(java.time.Clock.systemUTC(), 3,
+                java.time.Duration.ofMinutes(15), java.time.Duration.ofHours(1), 4));
+
+        assertThat(limited.authenticateServiceAccount("console-user", PASSWORD.toCharArray(), "10.0.0.9", "POST /sign-in"))
+                .isEqualTo(new Principal("service-account", "console-user", Role.AUDITOR));
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> limited.authenticateServiceAccount("console-user", "wrong".toCharArray(), "10.0.0.9",
+                    "POST /sign-in")).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(401));
+        }
+        assertThatThrownBy(() -> limited.authenticate(basic("console-user", PASSWORD), "10.0.0.10", REQUEST))
+                .as("the username is locked for the API as well, from another address, with the right password")
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(429));
+        assertThat(logins()).anySatisfy(a -> assertThat(a.operation()).isEqualTo("API_LOCKOUT"))
+                .allSatisfy(a -> assertThat(a.detail()).doesNotContain(PASSWORD));
+    }
+
+    @Test
     void aWrongPasswordOrUnknownUserIsRefusedAndAuditedWithoutThePassword() {
         auth.createServiceAccount("seed-script", Role.ADMIN, Credentials.hashPassword(PASSWORD.toCharArray()), "test");
 
