@@ -63,6 +63,7 @@ public final class RotorRuntime implements AutoCloseable {
     private final JobReportWriter reports;
     private final WorkflowJobs workflowJobs;
     private final io.rotor.health.TargetMonitor targetMonitor;
+    private final io.rotor.cluster.ClusterNode clusterNode;
 
     private RotorRuntime(RotorSettings settings, Vault vault, ConnectorRegistry connectors, RotorMetrics metrics) {
         this.settings = settings;
@@ -83,6 +84,7 @@ public final class RotorRuntime implements AutoCloseable {
         this.workflowJobs = new WorkflowJobs(jobs, reports);
         this.targetMonitor = io.rotor.health.TargetMonitor.fromSettings(settings.asProperties(), () -> vault.targets()
                 .listTargets().stream().filter(t -> !VaultModel.isVaultView(t.type())).toList());
+        this.clusterNode = new io.rotor.cluster.ClusterNode(io.rotor.cluster.ClusterSettings.from(settings), vault.cluster());
         this.rotationDue = new RotationDue(vault.accounts(), vault.policies(), scheduleZone(settings), defaultSchedule(settings),
                 java.time.Clock.systemUTC());
     }
@@ -228,7 +230,8 @@ public final class RotorRuntime implements AutoCloseable {
             return QuartzSetup.inertComponent();
         }
         if (quartz == null) {
-            quartz = QuartzSetup.component(vault.dataSource());
+            quartz = QuartzSetup.component(vault.dataSource(), clusterNode.clustered(),
+                    clusterNode.settings().checkinMillis());
         }
         return quartz;
     }
@@ -248,7 +251,7 @@ public final class RotorRuntime implements AutoCloseable {
         VaultSync vaultSync = new VaultSync(vault.credentials(), vault.attributes());
         io.rotor.api.DirectoryApi directoryApi = new io.rotor.api.DirectoryApi(vault.accounts(), vault.targets(),
                 vault.users(), vault.groups(), vault.attributes(), vault.access(), vault.templates());
-        return Map.ofEntries(
+        Map<String, Object> beans = new java.util.HashMap<>(Map.ofEntries(
                 Map.entry("rotationDue", rotationDue),
                 Map.entry("rotationService", rotation),
                 Map.entry("recoveryService", recovery),
@@ -275,7 +278,29 @@ public final class RotorRuntime implements AutoCloseable {
                         vault.access())),
                 Map.entry("apiPasswordManagement", PasswordManagementSetup.api(settings, vault, passwordManagement())),
                 Map.entry("apiJobs", new JobApi(vault.targets(), vault.users(), vault.templates(), jobs, reports)),
-                Map.entry("apiAutomaticWork", new io.rotor.api.AutomaticWorkApi(drift(vaultSync), vault.accounts(), vault.targets())));
+                Map.entry("apiAutomaticWork", new io.rotor.api.AutomaticWorkApi(drift(vaultSync), vault.accounts(), vault.targets()))));
+        beans.put("clusterNode", clusterNode);
+        beans.put("apiCluster", new io.rotor.api.ClusterApi(clusterNode));
+        if (clusterNode.clustered()) {
+            // docs/architecture.md, "Cluster": batches through the broker, the last one ends the job
+            io.rotor.cluster.ClusterBatches batches = new io.rotor.cluster.ClusterBatches(clusterNode, vault.cluster(),
+                    workflowJobs, vaultSync, Duration.ofSeconds(settings.getInt("rotor.rotation.lock-lifetime-seconds", 60) + 10));
+            beans.put("clusterBatches", batches);
+            beans.put("batchDispatch", batches);
+            beans.put("rotorRabbit", io.rotor.cluster.Broker.connectionFactory(clusterNode.settings(),
+                    System.getenv("ROTOR_RABBITMQ_PASSWORD")));
+        } else {
+            beans.put("batchDispatch", new io.rotor.workflow.BatchDispatch.Local(workflowJobs));
+        }
+        return beans;
+    }
+
+    public WorkflowJobs workflowJobs() {
+        return workflowJobs;
+    }
+
+    public io.rotor.cluster.ClusterNode clusterNode() {
+        return clusterNode;
     }
 
     /** The drift report and its repair (docs/architecture.md, "Automatic work"). */
@@ -319,6 +344,7 @@ public final class RotorRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        clusterNode.close();
         targetMonitor.close();
         connectors.close();
         vault.close();
