@@ -40,4 +40,29 @@ public final class Broker {
         factory.setConnectionNameStrategy(f -> "rotor-" + settings.nodeId());
         return factory;
     }
+
+    /**
+     * Declares the topology (idempotent, the same on every node): a durable direct exchange and a durable quorum
+     * queue for the batches, whose rejected or too-often redelivered messages ({@code x-delivery-limit}) go to the
+     * dead-letter exchange and its durable queue. Typed arguments, which a URI cannot carry.
+     */
+    public static void declare(ClusterSettings settings, org.springframework.amqp.rabbit.connection.ConnectionFactory factory) {
+        org.springframework.amqp.rabbit.core.RabbitAdmin admin = new org.springframework.amqp.rabbit.core.RabbitAdmin(factory);
+        org.springframework.amqp.core.DirectExchange jobs = new org.springframework.amqp.core.DirectExchange(settings.exchange(), true, false);
+        org.springframework.amqp.core.DirectExchange dead = new org.springframework.amqp.core.DirectExchange(settings.exchange() + ".dead", true, false);
+        org.springframework.amqp.core.Queue batches = org.springframework.amqp.core.QueueBuilder.durable(settings.queue()).quorum()
+                .deliveryLimit(DELIVERY_LIMIT).deadLetterExchange(dead.getName()).deadLetterRoutingKey(ROUTING_KEY).build();
+        org.springframework.amqp.core.Queue deadLetters = org.springframework.amqp.core.QueueBuilder.durable(settings.deadLetterQueue())
+                .quorum().build();
+        admin.declareExchange(jobs);
+        admin.declareExchange(dead);
+        admin.declareQueue(batches);
+        admin.declareQueue(deadLetters);
+        admin.declareBinding(org.springframework.amqp.core.BindingBuilder.bind(batches).to(jobs).with(ROUTING_KEY));
+        admin.declareBinding(org.springframework.amqp.core.BindingBuilder.bind(deadLetters).to(dead).with(ROUTING_KEY));
+    }
+
+    public static final String ROUTING_KEY = "batch";
+    /** A batch redelivered this often (it keeps killing its nodes) goes to the dead-letter queue. */
+    public static final int DELIVERY_LIMIT = 10;
 }

@@ -26,16 +26,17 @@ public final class ClusterRoutes extends RouteBuilder {
         if (!consumer) {
             return base;
         }
-        return base + "&queues=" + settings.queue() + "&autoDeclare=true&exchangeType=direct"
-                + "&arg.queue.x-queue-type=quorum&arg.queue.durable=true&arg.queue.x-delivery-limit=10"
-                + "&deadLetterExchange=" + settings.exchange() + ".dead&deadLetterQueue=" + settings.deadLetterQueue()
-                + "&deadLetterRoutingKey=batch&deadLetterExchangeType=direct"
+        // the topology (quorum queue, dead letters, delivery limit) is declared by Broker.declare before this starts
+        return base + "&queues=" + settings.queue() + "&autoDeclare=false"
                 + "&prefetchCount=" + settings.prefetch() + "&concurrentConsumers=" + settings.consumers()
-                + "&maxConcurrentConsumers=" + settings.consumers() + "&acknowledgeMode=AUTO&maximumRetryAttempts=1";
+                + "&maxConcurrentConsumers=" + settings.consumers() + "&acknowledgeMode=AUTO&maximumRetryAttempts=1"
+                + "&rejectAndDontRequeue=true";
     }
 
     @Override
     public void configure() {
+        Broker.declare(settings, getContext().getRegistry().lookupByNameAndType("rotorRabbit",
+                org.springframework.amqp.rabbit.connection.ConnectionFactory.class));
         from("direct:cluster-publish-batch").routeId("cluster-publish-batch")
                 .bean("clusterBatches", "handOut")
                 .filter(header(ClusterBatches.RUN).isEqualTo(true))
