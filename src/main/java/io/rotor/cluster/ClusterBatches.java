@@ -69,7 +69,7 @@ public class ClusterBatches implements BatchDispatch {
     public void handOut(Exchange exchange) throws IOException {
         Message in = exchange.getIn();
         String jobId = in.getHeader("jobId", String.class);
-        int batchNo = in.getHeader(Exchange.SPLIT_INDEX, Integer.class) + 1;
+        int batchNo = exchange.getProperty(Exchange.SPLIT_INDEX, Integer.class) + 1;
         List<String> ids = in.getBody(List.class);
         Job job = workflowJobs.jobs().find(jobId).orElseThrow();
         String route = job.workflow() + "-batch";

@@ -157,14 +157,14 @@ class ClusterIT {
         Path inventoryFile = home.resolve("inventory.yaml");
         Files.writeString(inventoryFile, inventory.toString());
         vault = Vault.open(VAULT_HOST_URL + VAULT_DB, vaultUser, vaultPassword, home.resolve("test-data"),
-                MasterKey.load(masterKey, home.resolve("unused.key")), 8);
+                MasterKey.load(masterKey, home.resolve("unused.key")), 16);
         new InventoryApplier(vault, Map.of()).apply(InventoryLoader.load(inventoryFile));
         // the admin token once, here, rather than three nodes racing to bootstrap it
         new io.rotor.api.AuthStore(vault.tokens()).bootstrapAdminToken(io.rotor.api.Credentials.tokenHash(adminToken));
         RotationService rotation = new RotationService(vault, new ConnectorRegistry(), new PasswordGenerator(),
                 new RotorMetrics(), Duration.ofMinutes(5), 1);
         vault.templates().ensureVaultTarget("it", "vault");
-        ExecutorService pool = Executors.newFixedThreadPool(8);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
             List<Future<?>> writes = new ArrayList<>();
             for (int i = 0; i < ROLES; i++) {
@@ -224,7 +224,7 @@ class ClusterIT {
 
     private static void start(int n) throws Exception {
         Path nodeHome = home.resolve("node" + n);
-        servers[n] = rotors[n].startLogged(List.of("-Xmx384m"), nodeHome.resolve("serve.log"), "serve", "--port",
+        servers[n] = rotors[n].startLogged(List.of("-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), nodeHome.resolve("serve.log"), "serve", "--port",
                 bases[n].substring(bases[n].lastIndexOf(':') + 1), "--config", nodeHome.resolve("application.properties").toString());
     }
 
