@@ -29,7 +29,7 @@ public class ClusterNode implements AutoCloseable {
     public record View(String self, String role, boolean clustered, List<NodeView> nodes) {
     }
 
-    public record NodeView(String nodeId, String role, String process, Instant startedAt, Instant lastHeartbeat,
+    public record NodeView(String nodeId, String role, String process, String startedAt, String lastHeartbeat,
                            long secondsSinceHeartbeat, boolean alive, String running) {
     }
 
@@ -147,7 +147,7 @@ public class ClusterNode implements AutoCloseable {
                     null, 0, true, running())));
         }
         List<NodeView> nodes = repository.nodes().stream().map(n -> new NodeView(n.nodeId(), n.role(), n.process(),
-                n.startedAt(), n.lastHeartbeat(), n.secondsSinceHeartbeat(),
+                n.startedAt().toString(), n.lastHeartbeat().toString(), n.secondsSinceHeartbeat(),
                 n.secondsSinceHeartbeat() < settings.nodeTimeoutSeconds(), n.running())).toList();
         return new View(nodeId(), role(), true, nodes);
     }

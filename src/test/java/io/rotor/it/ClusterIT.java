@@ -205,7 +205,7 @@ class ClusterIT {
                     "rotor.cluster.quartz-checkin-millis = 2000",
                     "rotor.schedules.rotation-check-cron = 0/2 * * * * ?",
                     "rotor.workflow.parallelism = 8",
-                    "rotor.rotation.lock-lifetime-seconds = 6",
+                    "rotor.rotation.lock-lifetime-seconds = 15",
                     "rotor.rotation.call-timeout-seconds = 5",
                     "rotor.rotation.unknown-quiet-seconds = 3",
                     "rotor.recovery.retry-period-seconds = 2", ""));
