@@ -30,7 +30,9 @@ public final class ClusterRoutes extends RouteBuilder {
         return base + "&queues=" + settings.queue() + "&autoDeclare=false"
                 + "&prefetchCount=" + settings.prefetch() + "&concurrentConsumers=" + settings.consumers()
                 + "&maxConcurrentConsumers=" + settings.consumers() + "&acknowledgeMode=AUTO&maximumRetryAttempts=1"
-                + "&rejectAndDontRequeue=true";
+                // the route handles a batch's own failures; what reaches the container is a node stopping with a
+                // batch in hand, which goes back to the queue (the delivery limit dead-letters a batch that never ends)
+                + "&rejectAndDontRequeue=false";
     }
 
     @Override
