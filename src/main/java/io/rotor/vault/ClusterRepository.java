@@ -58,6 +58,7 @@ public final class ClusterRepository {
                             + liveSince(liveSeconds))
                     .bind("id", nodeId).mapTo(Integer.class).one();
             upsertNode(h, nodeId, process, role, "starting");
+            h.createUpdate("UPDATE cluster_nodes SET started_at = CURRENT_TIMESTAMP WHERE node_id = :id").bind("id", nodeId).execute();
             if (others == 0) {
                 h.createUpdate("UPDATE cluster_singletons SET node_id = :id, claimed_at = CURRENT_TIMESTAMP"
                         + " WHERE name = 'startup-recovery'").bind("id", nodeId).execute();
@@ -74,8 +75,7 @@ public final class ClusterRepository {
     private static void upsertNode(org.jdbi.v3.core.Handle h, String nodeId, String process, String role, String running) {
         String cut = running == null ? null : running.length() > 2000 ? running.substring(0, 1990) + "..." : running;
         int updated = h.createUpdate("UPDATE cluster_nodes SET process = :process, role = :role, running = :running,"
-                        + " last_heartbeat = CURRENT_TIMESTAMP, started_at = CASE WHEN process = :process THEN started_at"
-                        + " ELSE CURRENT_TIMESTAMP END WHERE node_id = :id")
+                        + " last_heartbeat = CURRENT_TIMESTAMP WHERE node_id = :id")
                 .bind("process", process).bind("role", role).bind("running", cut).bind("id", nodeId).execute();
         if (updated == 0) {
             h.createUpdate("INSERT INTO cluster_nodes (node_id, process, role, started_at, last_heartbeat, running)"
