@@ -63,8 +63,21 @@ public final class Engine implements AutoCloseable {
             // a one-shot command must not take the server's port for health and metrics
             overrides.setProperty("camel.management.enabled", "false");
         }
+        io.rotor.cluster.ClusterSettings cluster = runtime.clusterNode().settings();
+        boolean clustered = serve && cluster.enabled();
+        if (clustered) {
+            // docs/architecture.md, "Cluster": batches through the broker, singletons on clustered Quartz triggers
+            overrides.setProperty("rotor.jobs.batch-endpoint", "direct:cluster-publish-batch");
+            overrides.setProperty("rotor.recovery.retry-endpoint", "quartz://rotor/reconcile-retry?trigger.repeatInterval="
+                    + Math.max(1, settings.getInt("rotor.recovery.retry-period-seconds", 60)) * 1000L
+                    + "&trigger.repeatCount=-1&stateful=true&deleteJob=false");
+        }
         main.setOverrideProperties(overrides);
         runtime.beans().forEach(main::bind);
+        if (!clustered) {
+            // a one-shot command runs its batches in-process even on a cluster's vault
+            main.bind("batchDispatch", new io.rotor.workflow.BatchDispatch.Local(runtime.workflowJobs()));
+        }
         main.bind("quartz", runtime.quartz(serve));
         Engine engine = new Engine(main, runtime);
         if (serve) {
@@ -77,6 +90,9 @@ public final class Engine implements AutoCloseable {
             main.configure().addRoutesBuilder(new io.rotor.api.V3Routes());
             main.configure().addRoutesBuilder(new io.rotor.api.AgentApiRoutes());
             main.configure().addRoutesBuilder(new io.rotor.api.PdrApiRoutes());
+            if (clustered) {
+                main.configure().addRoutesBuilder(new io.rotor.cluster.ClusterRoutes(cluster));
+            }
             main.addMainListener(new MainListenerSupport() {
                 @Override
                 public void beforeConfigure(BaseMainSupport support) {
@@ -108,7 +124,9 @@ public final class Engine implements AutoCloseable {
         runtime.startTargetMonitor();
         // jobs whose process died (QUEUED or RUNNING) end FAILED "interrupted by a restart"; their accounts'
         // PENDING credentials are settled by the rotation recovery just below
-        java.util.List<String> interrupted = runtime.jobs().recoverInterrupted();
+        io.rotor.cluster.ClusterNode node = runtime.clusterNode();
+        java.util.List<String> interrupted = node.clustered() ? recoverInterruptedOnCluster(node)
+                : runtime.jobs().recoverInterrupted();
         if (!interrupted.isEmpty()) {
             LOG.warn("{} job(s) interrupted by a restart were failed: {}", interrupted.size(), interrupted);
         }
@@ -116,9 +134,15 @@ public final class Engine implements AutoCloseable {
         if (health != null && health.getCheck(recovered.getId()).isEmpty()) {
             health.register(recovered);
         }
-        // recovery settles every crash leftover before any schedule can fire
-        Object tally = context.createProducerTemplate().requestBody("direct:recover-all", (Object) null);
-        LOG.info("start-up recovery done: {}", tally instanceof io.rotor.workflow.OperationTally t ? t.summary() : tally);
+        // recovery settles every crash leftover before any schedule can fire; on a cluster only the first node sweeps
+        // (the others' leftovers are settled by the clustered reconcile-retry, on one node at a time)
+        if (node.joinAndClaimStartupSweep()) {
+            Object tally = context.createProducerTemplate().requestBody("direct:recover-all", (Object) null);
+            LOG.info("start-up recovery done: {}", tally instanceof io.rotor.workflow.OperationTally t ? t.summary() : tally);
+        } else {
+            LOG.info("cluster node {} joins live nodes: the start-up sweep is left to the clustered reconcile-retry", node.nodeId());
+        }
+        node.start();
         // the inventory's initial credentials only after recovery, and never on an account holding PENDING
         int initial = runtime.storeDeferredInitialSecrets();
         if (initial > 0) {
@@ -146,6 +170,16 @@ public final class Engine implements AutoCloseable {
         io.rotor.schedule.QuartzSetup.startScheduler(context);
         LOG.info("schedules started");
         LOG.info("Rotor is serving on port {} ({})", context.resolvePropertyPlaceholders("{{camel.server.port}}"), transport);
+    }
+
+    /**
+     * On a cluster, a job ends "interrupted" only when its owner process is gone (by the node table's heartbeats and,
+     * on this host, by its pid) and it is not a job whose batches live on the broker: those go on on the other nodes.
+     */
+    private java.util.List<String> recoverInterruptedOnCluster(io.rotor.cluster.ClusterNode node) {
+        java.util.Set<String> live = runtime.vault().cluster().liveProcesses(node.settings().nodeTimeoutSeconds());
+        return runtime.jobs().recoverInterrupted(owner -> !live.contains(owner) && io.rotor.vault.ProcessIdentity.isDeadLocalOwner(owner),
+                jobId -> runtime.vault().cluster().findJob(jobId).isPresent());
     }
 
     static String placeholderLocations(Path configFile) {

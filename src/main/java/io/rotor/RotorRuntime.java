@@ -65,6 +65,7 @@ public final class RotorRuntime implements AutoCloseable {
     private final io.rotor.health.TargetMonitor targetMonitor;
     private final io.rotor.cluster.agent.AgentDispatcher agentDispatcher;
     private final io.rotor.cluster.agent.AgentService agentService;
+    private final io.rotor.cluster.ClusterNode clusterNode;
 
     private RotorRuntime(RotorSettings settings, Vault vault, ConnectorRegistry connectors, RotorMetrics metrics) {
         this.settings = settings;
@@ -92,6 +93,7 @@ public final class RotorRuntime implements AutoCloseable {
         this.agentDispatcher = new io.rotor.cluster.agent.AgentDispatcher(pollWait.plusSeconds(15), java.time.Clock.systemUTC());
         this.agentService = new io.rotor.cluster.agent.AgentService(vault.agents(), agentDispatcher, pollWait);
         connectors.useSites(t -> new io.rotor.cluster.agent.AgentConnector(t, agentDispatcher, handOut, callTimeout));
+        this.clusterNode = new io.rotor.cluster.ClusterNode(io.rotor.cluster.ClusterSettings.from(settings), vault.cluster());
         this.rotationDue = new RotationDue(vault.accounts(), vault.policies(), scheduleZone(settings), defaultSchedule(settings),
                 java.time.Clock.systemUTC());
     }
@@ -237,7 +239,8 @@ public final class RotorRuntime implements AutoCloseable {
             return QuartzSetup.inertComponent();
         }
         if (quartz == null) {
-            quartz = QuartzSetup.component(vault.dataSource());
+            quartz = QuartzSetup.component(vault.dataSource(), clusterNode.clustered(),
+                    clusterNode.settings().checkinMillis());
         }
         return quartz;
     }
@@ -265,7 +268,7 @@ public final class RotorRuntime implements AutoCloseable {
         AccountApi accountApi = new AccountApi(vault);
         io.rotor.console.ConsoleSessions consoleSessions = io.rotor.console.ConsoleSessions.fromProperties(
                 settings.asProperties(), java.time.Clock.systemUTC());
-        return Map.ofEntries(
+        Map<String, Object> beans = new java.util.HashMap<>(Map.ofEntries(
                 Map.entry("rotationDue", rotationDue),
                 Map.entry("rotationService", rotation),
                 Map.entry("recoveryService", recovery),
@@ -295,7 +298,29 @@ public final class RotorRuntime implements AutoCloseable {
                 Map.entry("apiPdrs", pdrApi),
                 Map.entry("console", new io.rotor.console.Console(authenticator, consoleSessions, inventoryApi,
                         accountApi, jobApi, pdrApi, targetMonitor, vault.audit())),
-                Map.entry("apiAutomaticWork", new io.rotor.api.AutomaticWorkApi(drift(vaultSync), vault.accounts(), vault.targets())));
+                Map.entry("apiAutomaticWork", new io.rotor.api.AutomaticWorkApi(drift(vaultSync), vault.accounts(), vault.targets()))));
+        beans.put("clusterNode", clusterNode);
+        beans.put("apiCluster", new io.rotor.api.ClusterApi(clusterNode));
+        if (clusterNode.clustered()) {
+            // docs/architecture.md, "Cluster": batches through the broker, the last one ends the job
+            io.rotor.cluster.ClusterBatches batches = new io.rotor.cluster.ClusterBatches(clusterNode, vault.cluster(),
+                    workflowJobs, vaultSync, Duration.ofSeconds(settings.getInt("rotor.rotation.lock-lifetime-seconds", 60) + 10));
+            beans.put("clusterBatches", batches);
+            beans.put("batchDispatch", batches);
+            beans.put("rotorRabbit", io.rotor.cluster.Broker.connectionFactory(clusterNode.settings(),
+                    System.getenv("ROTOR_RABBITMQ_PASSWORD")));
+        } else {
+            beans.put("batchDispatch", new io.rotor.workflow.BatchDispatch.Local(workflowJobs));
+        }
+        return beans;
+    }
+
+    public WorkflowJobs workflowJobs() {
+        return workflowJobs;
+    }
+
+    public io.rotor.cluster.ClusterNode clusterNode() {
+        return clusterNode;
     }
 
     /** The drift report and its repair (docs/architecture.md, "Automatic work"). */
@@ -339,6 +364,7 @@ public final class RotorRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        clusterNode.close();
         targetMonitor.close();
         connectors.close();
         vault.close();

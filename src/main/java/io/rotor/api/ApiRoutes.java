@@ -237,6 +237,14 @@ public class ApiRoutes extends RouteBuilder {
                 .delete("/{id}").id("rest-cancel-job")
                 .description("Cancel: a queued job ends at once; a running one stops after the batch in flight (admin, operator)")
                 .outType(JobApi.JobView.class).to("direct:api-cancel-job");
+        // ---- the cluster (docs/architecture.md, "Cluster"): nodes, heartbeats, what each runs
+        Supplier<ClusterApi> clusterBean = bean("apiCluster", ClusterApi.class);
+        rest("/cluster").description("The nodes on this vault: last heartbeat, role and what each runs")
+                .get().id("rest-cluster").description("Nodes of the cluster (admin, operator, auditor)")
+                .outType(io.rotor.cluster.ClusterNode.View.class).to("direct:api-cluster");
+        from("direct:api-cluster").routeId("api-cluster")
+                .process(guard(auth, Permission.READ_JOBS))
+                .process(e -> ApiReplies.json(e, 200, clusterBean.get().view()));
         from("direct:api-list-jobs").routeId("api-list-jobs")
                 .process(guard(auth, Permission.READ_JOBS))
                 .process(e -> ApiReplies.json(e, 200, jobsBean.get().list(e)));

@@ -49,7 +49,22 @@ public final class PublicHealth {
         // "full": every result, so that each check's name and state can be listed; only those two are written
         Collection<HealthCheck.Result> results = HealthCheckHelper.invoke(context,
                 check -> Map.of(HealthCheck.CHECK_KIND, checkKind), excluded, "full");
-        return answer(results, kind);
+        Answer answer = answer(results, kind);
+        io.rotor.cluster.ClusterNode node = context.getRegistry().lookupByNameAndType("clusterNode", io.rotor.cluster.ClusterNode.class);
+        if (node == null) {
+            return answer;
+        }
+        // the node's role (standalone or cluster-member), no more: node ids and addresses are at /api/v1/cluster
+        try {
+            ObjectNode root = (ObjectNode) JSON.readTree(answer.json());
+            ObjectNode withRole = JSON.createObjectNode();
+            withRole.set("status", root.get("status"));
+            withRole.put("role", node.role());
+            withRole.set("checks", root.get("checks"));
+            return new Answer(answer.status(), withRole.toString());
+        } catch (java.io.IOException e) {
+            return answer;
+        }
     }
 
     static Answer answer(Collection<HealthCheck.Result> results, Kind kind) {

@@ -32,6 +32,15 @@ public final class QuartzSetup {
 
     /** A quartz component whose job store is {@code vault}, the vault's pooled DataSource. */
     public static QuartzComponent component(DataSource vault) {
+        return component(vault, false, 0);
+    }
+
+    /**
+     * As {@link #component(DataSource)}; {@code clustered}: Quartz's clustered JDBC job store (docs/architecture.md,
+     * "Cluster"): every node's scheduler shares the QRTZ_ tables, takes a trigger under a database row lock (so each
+     * firing runs on exactly one node), checks in every {@code checkinMillis} and recovers a silent node's triggers.
+     */
+    public static QuartzComponent component(DataSource vault, boolean clustered, long checkinMillis) {
         // Quartz finds data sources by name in a JVM-wide registry: a unique name per vault keeps tests apart
         String dataSourceName = "rotorVault" + SEQUENCE.incrementAndGet();
         DBConnectionManager.getInstance().addConnectionProvider(dataSourceName, new ConnectionProvider() {
@@ -51,7 +60,7 @@ public final class QuartzSetup {
         });
         Map<String, Object> properties = new HashMap<>();
         properties.put("org.quartz.scheduler.instanceName", SCHEDULER_NAME);
-        properties.put("org.quartz.scheduler.instanceId", "NON_CLUSTERED");
+        properties.put("org.quartz.scheduler.instanceId", clustered ? "AUTO" : "NON_CLUSTERED");
         properties.put("org.quartz.scheduler.skipUpdateCheck", "true");
         properties.put("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
         properties.put("org.quartz.threadPool.threadCount", "2");
@@ -59,7 +68,12 @@ public final class QuartzSetup {
         properties.put("org.quartz.jobStore.driverDelegateClass", delegateFor(vault));
         properties.put("org.quartz.jobStore.dataSource", dataSourceName);
         properties.put("org.quartz.jobStore.tablePrefix", "QRTZ_");
-        properties.put("org.quartz.jobStore.isClustered", "false");
+        properties.put("org.quartz.jobStore.isClustered", Boolean.toString(clustered));
+        if (clustered) {
+            properties.put("org.quartz.jobStore.clusterCheckinInterval", Long.toString(checkinMillis));
+            // trigger acquisition under the TRIGGER_ACCESS row lock: no two nodes take the same firing
+            properties.put("org.quartz.jobStore.acquireTriggersWithinLock", "true");
+        }
         properties.put("org.quartz.jobStore.misfireThreshold", "60000");
         QuartzComponent quartz = new QuartzComponent();
         quartz.setProperties(properties);

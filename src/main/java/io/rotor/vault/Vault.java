@@ -46,6 +46,7 @@ public final class Vault implements AutoCloseable {
         // jobs, API tokens and service accounts, stored password changers
         this.jobs = new JobRepository(work);
         this.jobResults = new JobResultRepository(work);
+        this.cluster = new ClusterRepository(work);
         this.tokens = new TokenRepository(work, audit, seal);
         this.agents = new AgentRepository(work, audit, seal);
         this.changers = new ChangerRepository(work, audit);
@@ -228,6 +229,12 @@ public final class Vault implements AutoCloseable {
 
     private final JobRepository jobs;
     private final JobResultRepository jobResults;
+    private final ClusterRepository cluster;
+
+    /** The cluster's nodes, shared job batches and schedule firings (docs/architecture.md, "Cluster"). */
+    public ClusterRepository cluster() {
+        return cluster;
+    }
     private final TokenRepository tokens;
     private final AgentRepository agents;
     private final ChangerRepository changers;

@@ -157,9 +157,17 @@ public final class JobStore {
      * @return the ids of the jobs that were failed
      */
     public List<String> recoverInterrupted(Predicate<String> ownerIsDead) {
+        return recoverInterrupted(ownerIsDead, jobId -> false);
+    }
+
+    /**
+     * As {@link #recoverInterrupted(Predicate)}, leaving alone the jobs that {@code goesOnElsewhere} names (a cluster's
+     * jobs whose batches wait on the broker for the other nodes).
+     */
+    public List<String> recoverInterrupted(Predicate<String> ownerIsDead, Predicate<String> goesOnElsewhere) {
         List<String> failed = new ArrayList<>();
         for (JobRepository.LiveJob job : jobs.liveJobs()) {
-            if (ProcessIdentity.self().equals(job.owner()) || !ownerIsDead.test(job.owner())) {
+            if (ProcessIdentity.self().equals(job.owner()) || !ownerIsDead.test(job.owner()) || goesOnElsewhere.test(job.id())) {
                 continue;
             }
             if (jobs.failInterrupted(job, INTERRUPTED)) {

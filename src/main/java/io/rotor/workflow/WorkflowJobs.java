@@ -55,11 +55,35 @@ public class WorkflowJobs {
             return;
         }
         in.setHeader(RUN, true);
-        in.setHeader("actor", "job:" + jobId + ":" + job.createdBy());
+        in.setHeader("actor", actorOf(job));
         in.setHeader("dryRun", job.dryRun());
         JsonNode parameters = parameters(job);
         parameters.fields().forEachRemaining(field -> in.setHeader(field.getKey(), value(field.getValue())));
         LOG.info("job {} ({}) started{}", jobId, job.workflow(), job.dryRun() ? " as a dry run" : "");
+    }
+
+    /**
+     * For a node that takes a batch of a job another node started (docs/architecture.md, "Cluster"): copies the
+     * job's parameters to headers as {@link #begin} does, without changing its status. {@value #RUN} is false when the
+     * job is no longer RUNNING or a cancel was requested: the batch is then not run.
+     */
+    public void joinRunning(Exchange exchange) {
+        Message in = exchange.getIn();
+        String jobId = in.getHeader("jobId", String.class);
+        Job job = jobs.find(jobId).orElse(null);
+        if (job == null || job.status() != JobStatus.RUNNING || jobs.isCancelRequested(jobId)) {
+            in.setHeader(RUN, false);
+            return;
+        }
+        in.setHeader(RUN, true);
+        in.setHeader("actor", actorOf(job));
+        in.setHeader("dryRun", job.dryRun());
+        parameters(job).fields().forEachRemaining(field -> in.setHeader(field.getKey(), value(field.getValue())));
+    }
+
+    /** The actor a job's operations run as: {@code job:<id>:<who asked>}. */
+    public static String actorOf(Job job) {
+        return "job:" + job.id() + ":" + job.createdBy();
     }
 
     /** Declares the steps and starts them all (their results are recorded per account as the batches run). */

@@ -93,6 +93,8 @@ class MassPasswordResetRoutesTest extends CamelMainTestSupport {
                 io.rotor.domain.RotationSchedule.none(), java.time.Clock.systemUTC()));
         registry.bind("jobStore", jobs);
         registry.bind("workflowJobs", workflowJobs);
+        registry.bind("batchDispatch", new BatchDispatch.Local(workflowJobs));
+        registry.bind("clusterNode", new io.rotor.cluster.ClusterNode(io.rotor.cluster.ClusterSettings.standalone(), vault.cluster()));
         registry.bind("perTargetLimiter", new PerTargetLimiter(2, Map.of()));
         VaultSync vaultSync = new VaultSync(vault.credentials(), vault.attributes());
         registry.bind("vaultSync", vaultSync);

@@ -19,6 +19,8 @@ public final class WorkflowBeans {
         WorkflowJobs workflowJobs = new WorkflowJobs(jobs, reports);
         registry.bind("jobStore", jobs);
         registry.bind("workflowJobs", workflowJobs);
+        registry.bind("batchDispatch", new BatchDispatch.Local(workflowJobs));
+        registry.bind("clusterNode", new io.rotor.cluster.ClusterNode(io.rotor.cluster.ClusterSettings.standalone(), vault.cluster()));
         registry.bind("perTargetLimiter", new PerTargetLimiter(PerTargetLimiter.DEFAULT_LIMIT, Map.of()));
         VaultSync vaultSync = new VaultSync(vault.credentials(), vault.attributes());
         registry.bind("vaultSync", vaultSync);
