@@ -204,7 +204,9 @@ public final class RotorRuntime implements AutoCloseable {
 
     /** Gives the connectors Rotor's services (plain Java), and the started engine the metrics registry and health checks. */
     public void attach(CamelContext camelContext) {
-        connectors.attach(new io.rotor.connector.ConnectorContext(changers));
+        // route connectors reach the engine's routes only through this narrow door (docs/architecture.md, "The Camel boundary")
+        connectors.attach(new io.rotor.connector.ConnectorContext(changers).with(io.rotor.camel.route.RouteCalls.class,
+                new io.rotor.camel.route.CamelRouteCalls(camelContext)));
         metrics.attach(camelContext);
         HealthCheckRegistry health = HealthCheckRegistry.get(camelContext);
         if (health != null) {

@@ -245,7 +245,8 @@ public class RotationService {
             CrashPoints.reached(Step.PENDING_COMMITTED);
 
             ChangeResult change = timed(target, "change", () -> connector(target).change(new ChangeRequest(target,
-                    account.username(), current.map(StoredCredential::secret).orElse(null), candidate, admin, elevation)));
+                    account.username(), current.map(StoredCredential::secret).orElse(null), candidate, admin, elevation,
+                    account.id())));
             CrashPoints.reached(Step.TARGET_CHANGED);
             switch (change.outcome()) {
                 case REJECTED -> {
@@ -376,7 +377,7 @@ public class RotationService {
         String reasserted = "";
         if (admin.isPresent() && elevationProblem(target).isEmpty()) {
             ChangeResult again = timed(target, "reconcile", () -> connector(target).reconcile(
-                    new ReconcileRequest(target, account.username(), current, admin.get(), elevation(target))));
+                    new ReconcileRequest(target, account.username(), current, admin.get(), elevation(target), account.id())));
             if (again.outcome() == ChangeResult.Outcome.UNKNOWN) {
                 auditLog.record(audit(actor, "RECOVER", account, rotationId, "DEFERRED",
                         "re-asserting CURRENT through the admin account had an unknown outcome; PENDING kept: " + again.detail()));
@@ -437,7 +438,7 @@ public class RotationService {
         }
         try {
             ChangeResult change = timed(target, "reconcile", () -> connector(target).reconcile(
-                    new ReconcileRequest(target, account.username(), candidate, admin.get(), elevation)));
+                    new ReconcileRequest(target, account.username(), candidate, admin.get(), elevation, account.id())));
             CrashPoints.reached(Step.TARGET_CHANGED);
             if (change.outcome() == ChangeResult.Outcome.CHANGED) {
                 VerifyResult verified = login(account, target, candidate, actor, "PENDING");
@@ -501,7 +502,7 @@ public class RotationService {
         // the attempt is audited before it is made: a failed audit write refuses the login
         auditLog.record(audit(actor, "LOGIN_ATTEMPT", account, null, "ATTEMPT", "fresh login with " + which));
         return timed(target, "verify", () -> connector(target).verify(
-                new VerifyRequest(target, new io.rotor.connector.Login(account.username(), secret))));
+                new VerifyRequest(target, new io.rotor.connector.Login(account.username(), secret), account.id())));
     }
 
     private OperationResult unreachable(Account account, String rotationId, VerifyResult verdict, String actor) {
