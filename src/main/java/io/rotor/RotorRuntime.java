@@ -279,6 +279,7 @@ public final class RotorRuntime implements AutoCloseable {
                 // the rotor component's checkout/checkin and the route connectors' body renderer
                 Map.entry("rotorCheckouts", new io.rotor.workflow.Checkouts(vault.accounts(), vault.credentials())),
                 Map.entry("rotorRouteBodies", new io.rotor.camel.route.RouteBodies()),
+                Map.entry("rotorHttpHeaders", new io.rotor.camel.route.RouteHttpHeaders()),
                 Map.entry("apiJobs", new JobApi(vault.targets(), vault.users(), vault.templates(), jobs, reports)),
                 Map.entry("apiAutomaticWork", new io.rotor.api.AutomaticWorkApi(drift(vaultSync), vault.accounts(), vault.targets())));
     }

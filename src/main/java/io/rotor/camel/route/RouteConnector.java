@@ -105,7 +105,8 @@ public final class RouteConnector implements TargetConnector {
         // the routes belong to the engine; nothing is held per target
     }
 
-    private RouteCall call(RouteContract.Operation operation, Target target, String accountId, String username,
+    /** The connector's own target (host, port) is used, as every connector keeps the one it was made for. */
+    private RouteCall call(RouteContract.Operation operation, Target requested, String accountId, String username,
                            String adminUsername, String filter, Map<String, Secret> secrets) {
         return new RouteCall(operation, target.id(), target.host(), target.port(), accountId, username, adminUsername,
                 filter, secrets, settings.requestTimeout(), settings.callTimeout());
