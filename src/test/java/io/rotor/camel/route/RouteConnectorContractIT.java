@@ -96,4 +96,58 @@ class RouteConnectorContractIT extends ConnectorContract {
     protected String rejectedCandidate() {
         return "Sh0rt-" + runTag();
     }
+
+    /**
+     * End to end through the rotation protocol: the connection is cut after the application applied the change
+     * (UNKNOWN; recovery's probes through the broken wire fail too, so PENDING is kept), then recovery, once the
+     * application is reachable again, finds PENDING working and commits it.
+     */
+    @org.junit.jupiter.api.Test
+    void anUnknownOutcomeIsSettledByRecovery() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("rotor_it_route_");
+        io.rotor.vault.Vault vault = io.rotor.vault.Vault.open(null, null, null, dir,
+                io.rotor.vault.MasterKey.load(null, dir.resolve("master.key")), 4);
+        io.rotor.connector.ConnectorRegistry registry = new io.rotor.connector.ConnectorRegistry();
+        try {
+            registry.attach(new io.rotor.connector.ConnectorContext(null).with(RouteCalls.class, new CamelRouteCalls(camel)));
+            String old = candidate();
+            String user = newAccount("rec", old);
+            io.rotor.workflow.RotationService rotation = new io.rotor.workflow.RotationService(vault, registry,
+                    new io.rotor.domain.PasswordGenerator(), new io.rotor.workflow.RotorMetrics(), Duration.ofMinutes(5), 3);
+            io.rotor.workflow.OperationResult rotated;
+            try (io.rotor.connector.FaultProxy cut = new io.rotor.connector.FaultProxy("127.0.0.1", app.port(),
+                    io.rotor.connector.FaultProxy.Mode.CUT_AFTER_CHANGE, () -> !old.equals(app.passwords.get(user)))) {
+                vault.targets().upsertTarget(ExampleRoutes.target("rotor_it_route_rec", "127.0.0.1", cut.port(), null,
+                        TIMEOUT_SECONDS));
+                vault.accounts().upsertAccount("rotor_it_route_rec", "rotor_it_route_rec", user,
+                        io.rotor.domain.CredentialType.PASSWORD, null);
+                rotation.set("rotor_it_route_rec", s(old), true, "test");
+                rotated = rotation.rotate("rotor_it_route_rec", "test");
+                org.assertj.core.api.Assertions.assertThat(cut.faultHit()).isTrue();
+            }
+            // the change was UNKNOWN and the probes after it could not reach the application: PENDING is kept
+            org.assertj.core.api.Assertions.assertThat(rotated.outcome()).as(rotated.detail()).isIn(
+                    io.rotor.workflow.OperationResult.Outcome.UNKNOWN, io.rotor.workflow.OperationResult.Outcome.UNREACHABLE);
+            org.assertj.core.api.Assertions.assertThat(vault.credentials().read("rotor_it_route_rec",
+                    io.rotor.domain.Slot.PENDING)).isPresent();
+            org.assertj.core.api.Assertions.assertThat(logsIn(user, old)).as("the application did apply the change").isFalse();
+
+            vault.targets().upsertTarget(ExampleRoutes.target("rotor_it_route_rec", "127.0.0.1", app.port(), null,
+                    TIMEOUT_SECONDS));
+            io.rotor.workflow.OperationResult recovered = rotation.recover("rotor_it_route_rec", "recovery");
+
+            org.assertj.core.api.Assertions.assertThat(recovered.outcome()).as(recovered.detail())
+                    .isEqualTo(io.rotor.workflow.OperationResult.Outcome.RECOVERED_FORWARD);
+            org.assertj.core.api.Assertions.assertThat(recovered.status()).isEqualTo(io.rotor.domain.AccountStatus.IN_SYNC);
+            try (io.rotor.vault.StoredCredential current = vault.credentials()
+                    .read("rotor_it_route_rec", io.rotor.domain.Slot.CURRENT).orElseThrow()) {
+                org.assertj.core.api.Assertions.assertThat(current.secret().reveal()).isEqualTo(app.passwords.get(user));
+                org.assertj.core.api.Assertions.assertThat(logsIn(user, current.secret().reveal())).isTrue();
+            }
+        } finally {
+            registry.close();
+            vault.close();
+            io.rotor.it.TestDirs.delete(dir);
+        }
+    }
 }
