@@ -215,7 +215,9 @@ public final class RotorRuntime implements AutoCloseable {
 
     /** Gives the connectors Rotor's services (plain Java), and the started engine the metrics registry and health checks. */
     public void attach(CamelContext camelContext) {
-        connectors.attach(new io.rotor.connector.ConnectorContext(changers));
+        // route connectors reach the engine's routes only through this narrow door (docs/architecture.md, "The Camel boundary")
+        connectors.attach(new io.rotor.connector.ConnectorContext(changers).with(io.rotor.camel.route.RouteCalls.class,
+                new io.rotor.camel.route.CamelRouteCalls(camelContext)));
         metrics.attach(camelContext);
         HealthCheckRegistry health = HealthCheckRegistry.get(camelContext);
         if (health != null) {
@@ -294,6 +296,10 @@ public final class RotorRuntime implements AutoCloseable {
                 Map.entry("singleUserOffboard", new SingleUserOffboard(workflowJobs, vault.groups(), vault.attributes(),
                         vault.access())),
                 Map.entry("apiPasswordManagement", PasswordManagementSetup.api(settings, vault, passwordManagement())),
+                // the rotor component's checkout/checkin and the route connectors' body renderer
+                Map.entry("rotorCheckouts", new io.rotor.workflow.Checkouts(vault.accounts(), vault.credentials())),
+                Map.entry("rotorRouteBodies", new io.rotor.camel.route.RouteBodies()),
+                Map.entry("rotorHttpHeaders", new io.rotor.camel.route.RouteHttpHeaders()),
                 Map.entry("apiJobs", jobApi),
                 Map.entry("apiPdrs", pdrApi),
                 Map.entry("console", new io.rotor.console.Console(authenticator, consoleSessions, inventoryApi,

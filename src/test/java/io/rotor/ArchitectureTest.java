@@ -64,8 +64,20 @@ class ArchitectureTest {
     @Test
     void connectorsImportNoCamel() {
         check(noClasses().that().resideInAPackage("io.rotor.connector..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.camel..", "io.rotor.camel..")
+                .because("connectors are plain Java behind TargetConnector; the route connector lives in"
+                        + " io.rotor.camel.route and reaches Camel through RouteCalls offered in the ConnectorContext"
+                        + " (docs/architecture.md, The Camel boundary)"));
+    }
+
+    @Test
+    void onlyCamelRouteCallsTouchesTheEngineForRouteConnectors() {
+        check(noClasses().that().resideInAPackage("io.rotor.camel.route..")
+                .and().doNotBelongToAnyOf(io.rotor.camel.route.CamelRouteCalls.class, io.rotor.camel.route.RouteBodies.class,
+                        io.rotor.camel.route.RouteHttpHeaders.class)
                 .should().dependOnClassesThat().resideInAPackage("org.apache.camel..")
-                .because("connectors are plain Java behind TargetConnector (docs/architecture.md, The Camel boundary)"));
+                .because("the route connector applies the protocol's outcome rules in plain Java; only the door"
+                        + " (CamelRouteCalls) and the route-side helpers speak Camel (docs/architecture.md, Route connectors)"));
     }
 
     @Test

@@ -40,11 +40,13 @@ public class AccountApi {
     private final CredentialRepository credentials;
     private final AccountRepository accounts;
     private final AuditLog audit;
+    private final io.rotor.workflow.Checkouts checkouts;
 
     public AccountApi(Vault vault) {
         this.credentials = vault.credentials();
         this.accounts = vault.accounts();
         this.audit = vault.audit();
+        this.checkouts = new io.rotor.workflow.Checkouts(vault.accounts(), vault.credentials());
     }
 
     static Principal principal(Exchange exchange) {
@@ -214,7 +216,7 @@ public class AccountApi {
         String id = InventoryApi.checkPathId(exchange.getIn().getHeader("id", String.class));
         Principal principal = principal(exchange);
         Account account = accounts.findAccount(id).orElseThrow(() -> InventoryApi.unknown("account", id));
-        try (StoredCredential credential = checkOut(account, principal, "via the API")) {
+        try (StoredCredential credential = checkOut(account, principal, "the API")) {
             ApiReplies.json(exchange, 200, checkoutJson(account, credential, principal.actor()));
         }
     }
@@ -226,24 +228,13 @@ public class AccountApi {
     public StoredCredential checkOut(String accountId, Principal principal) {
         String id = InventoryApi.checkPathId(accountId);
         Account account = accounts.findAccount(id).orElseThrow(() -> InventoryApi.unknown("account", id));
-        return checkOut(account, principal, "in the console");
+        return checkOut(account, principal, "the console");
     }
 
     private StoredCredential checkOut(Account account, Principal principal, String where) {
         String id = account.id();
-        accounts.checkOut(id, principal.actor(), AuditRecord.of(principal.actor(), "REVEAL", id, account.targetId(), null,
-                "SUCCEEDED", "CURRENT credential checked out for exclusive use " + where));
-        Optional<StoredCredential> current;
-        try {
-            current = credentials.read(id, Slot.CURRENT);
-        } catch (RuntimeException e) {
-            accounts.checkIn(id, principal.actor(), true, AuditRecord.of(principal.actor(), "CHECKIN", id, account.targetId(),
-                    null, "FAILED", "checkout undone: the CURRENT credential could not be read"));
-            throw e;
-        }
+        Optional<StoredCredential> current = checkouts.checkOut(account, principal.actor(), where);
         if (current.isEmpty()) {
-            accounts.checkIn(id, principal.actor(), true, AuditRecord.of(principal.actor(), "CHECKIN", id, account.targetId(),
-                    null, "FAILED", "checkout undone: no CURRENT credential"));
             throw ApiException.conflict("NO_CREDENTIAL", "account '" + id + "' has no CURRENT credential to check out");
         }
         return current.get();
@@ -275,8 +266,7 @@ public class AccountApi {
         String id = InventoryApi.checkPathId(exchange.getIn().getHeader("id", String.class));
         Principal principal = principal(exchange);
         Account account = accounts.findAccount(id).orElseThrow(() -> InventoryApi.unknown("account", id));
-        accounts.checkIn(id, principal.actor(), principal.role() == Role.ADMIN, AuditRecord.of(principal.actor(),
-                "CHECKIN", id, account.targetId(), null, "SUCCEEDED", "released via the API; a rotation follows"));
+        checkouts.checkIn(account, principal.actor(), principal.role() == Role.ADMIN, "the API");
         prepare(exchange, false);
     }
 

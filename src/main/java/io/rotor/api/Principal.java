@@ -11,9 +11,14 @@ import io.rotor.domain.Role;
 public record Principal(String kind, String name, Role role) {
     public static final String TOKEN = "token";
     public static final String SERVICE_ACCOUNT = "service-account";
+    /** A route of the engine itself, through the {@code rotor} Camel component; {@code name} is the route id. */
+    public static final String ROUTE = "route";
 
-    /** How the principal appears in the audit trail and as the holder of a checkout, e.g. {@code api:token:ci}. */
+    /**
+     * How the principal appears in the audit trail and as the holder of a checkout, e.g. {@code api:token:ci}, or
+     * {@code route:offboarding-events} for a route using the {@code rotor} component.
+     */
     public String actor() {
-        return "api:" + kind + ":" + name;
+        return ROUTE.equals(kind) ? "route:" + name : "api:" + kind + ":" + name;
     }
 }

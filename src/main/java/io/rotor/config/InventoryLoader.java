@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.rotor.domain.CredentialType;
 import io.rotor.domain.PasswordGenerator;
@@ -462,10 +463,12 @@ public final class InventoryLoader {
             JsonNode e = c.value();
             String type = c.text("type");
             Map<String, String> settings = Map.of();
-            if (type != null && c.ok("settings")) {
-                SchemaValidator.Result checked = schemas().validateSettings(type, e.get("settings"));
+            if (type != null && (c.ok("settings") || e.get("settings") == null)) {
+                // no settings are checked as {}: a type whose schema requires a setting (route: change) says so
+                JsonNode given = e.get("settings") == null ? JsonNodeFactory.instance.objectNode() : e.get("settings");
+                SchemaValidator.Result checked = schemas().validateSettings(type, given);
                 report(where, checked.violations());
-                settings = SchemaValidator.asStrings(checked.value());
+                settings = e.get("settings") == null ? Map.of() : SchemaValidator.asStrings(checked.value());
             }
             // an omitted tls means verify-full where the transport has TLS (TlsMode.defaultFor); a bad one is reported
             TlsMode tls = c.ok("tls") && c.text("tls") != null && !c.text("tls").isBlank() ? TlsMode.parse(c.text("tls"))

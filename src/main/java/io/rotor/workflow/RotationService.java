@@ -249,7 +249,8 @@ public class RotationService {
             CrashPoints.reached(Step.PENDING_COMMITTED);
 
             ChangeResult change = timed(target, "change", () -> connector(target).change(new ChangeRequest(target,
-                    account.username(), current.map(StoredCredential::secret).orElse(null), candidate, admin, elevation)));
+                    account.username(), current.map(StoredCredential::secret).orElse(null), candidate, admin, elevation,
+                    account.id())));
             CrashPoints.reached(Step.TARGET_CHANGED);
             switch (change.outcome()) {
                 case REJECTED -> {
@@ -394,7 +395,7 @@ public class RotationService {
         String reasserted = "";
         if (admin.isPresent() && elevationProblem(target).isEmpty()) {
             ChangeResult again = timed(target, "reconcile", () -> connector(target).reconcile(
-                    new ReconcileRequest(target, account.username(), current, admin.get(), elevation(target))));
+                    new ReconcileRequest(target, account.username(), current, admin.get(), elevation(target), account.id())));
             if (again.outcome() == ChangeResult.Outcome.UNKNOWN) {
                 auditLog.record(audit(actor, "RECOVER", account, rotationId, "DEFERRED",
                         "re-asserting CURRENT through the admin account had an unknown outcome; PENDING kept: " + again.detail()));
@@ -455,7 +456,7 @@ public class RotationService {
         }
         try {
             ChangeResult change = timed(target, "reconcile", () -> connector(target).reconcile(
-                    new ReconcileRequest(target, account.username(), candidate, admin.get(), elevation)));
+                    new ReconcileRequest(target, account.username(), candidate, admin.get(), elevation, account.id())));
             CrashPoints.reached(Step.TARGET_CHANGED);
             if (change.outcome() == ChangeResult.Outcome.CHANGED) {
                 Secret live = candidate;
@@ -531,7 +532,7 @@ public class RotationService {
         auditLog.record(audit(actor, "LOGIN_ATTEMPT", account, null, "ATTEMPT", confirmed
                 ? "confirmation of " + which + " through the admin API" : "fresh login with " + which));
         return timed(target, "verify", () -> connector(target).verify(
-                new VerifyRequest(target, new io.rotor.connector.Login(account.username(), secret), admin)));
+                new VerifyRequest(target, new io.rotor.connector.Login(account.username(), secret), admin, account.id())));
     }
 
     /**

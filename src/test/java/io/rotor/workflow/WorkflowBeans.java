@@ -30,6 +30,9 @@ public final class WorkflowBeans {
         registry.bind("batchResultsStrategy", new BatchResultsStrategy(jobs));
         registry.bind("singleUserOffboard", new SingleUserOffboard(workflowJobs, vault.groups(), vault.attributes(),
                 vault.access()));
+        registry.bind("rotorCheckouts", new Checkouts(vault.accounts(), vault.credentials()));
+        registry.bind("rotorRouteBodies", new io.rotor.camel.route.RouteBodies());
+        registry.bind("rotorHttpHeaders", new io.rotor.camel.route.RouteHttpHeaders());
         registry.bind("apiJobs", new JobApi(vault.targets(), vault.users(), vault.templates(), jobs, reports));
         return jobs;
     }
