@@ -158,7 +158,8 @@ public final class RotorRuntime implements AutoCloseable {
     public static RotorRuntime open(RotorSettings settings, Map<String, String> environment) {
         MasterKey masterKey = MasterKey.load(environment.get(MasterKey.ENV_VARIABLE), settings.masterKeyFile());
         Vault vault = Vault.open(settings.vaultUrl(), settings.vaultUsername(), environment.get("ROTOR_VAULT_PASSWORD"),
-                settings.dataDir(), masterKey, settings.getInt("rotor.vault.pool-size", 10));
+                settings.dataDir(), masterKey, settings.getInt("rotor.vault.pool-size", 10),
+                settings.getInt("rotor.vault.compact-on-close-ms", 10000));
         try {
             bootstrapAdminToken(new AuthStore(vault.tokens()), environment.get(ADMIN_TOKEN_ENV));
             ConnectorRegistry connectors = new ConnectorRegistry();
