@@ -6,6 +6,8 @@ import io.rotor.vault.AccountRepository.HeartbeatCandidate;
 import io.rotor.workflow.HeartbeatPlanner.Plan;
 import io.rotor.workflow.HeartbeatPlanner.Slot;
 import io.rotor.workflow.OperationResult.Outcome;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +18,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * The heartbeat round the {@code verify-all} route runs (docs/architecture.md, "Heartbeat"): {@link #plan} reads the
@@ -26,6 +29,7 @@ import java.util.Optional;
  */
 public class Heartbeat {
     private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
+    private static final long STEP_MILLIS = 500;
 
     /** Waits until an instant; the tests pass one that does not sleep. */
     @FunctionalInterface
@@ -64,32 +68,56 @@ public class Heartbeat {
         return plan;
     }
 
-    /** The slots of this round's plan, each handed out at its time (the split's iterator blocks until then). */
-    public Iterator<Slot> plan() {
-        return paced(planRound(), clock.instant());
+    /**
+     * The slots of this round's plan, each handed out at its time (the split's iterator blocks until then). The round
+     * ends early, quietly, when Camel is stopping: a round lasts up to the whole period, and a shutdown must not wait
+     * for it (the accounts not reached come first in the next round).
+     */
+    public Iterator<Slot> plan(Exchange exchange) {
+        CamelContext context = exchange.getContext();
+        return paced(planRound(), clock.instant(), () -> context.isStopping() || context.isStopped());
     }
 
-    /** The slots of {@code plan}, handed out no earlier than {@code start} + their offset. */
-    Iterator<Slot> paced(Plan plan, Instant start) {
+    /** The slots of {@code plan}, handed out no earlier than {@code start} + their offset, until {@code stopping}. */
+    Iterator<Slot> paced(Plan plan, Instant start, BooleanSupplier stopping) {
         Iterator<Slot> slots = plan.slots().iterator();
         return new Iterator<>() {
+            private Slot next;
+
             @Override
             public boolean hasNext() {
-                return slots.hasNext();
+                if (next != null) {
+                    return true;
+                }
+                if (!slots.hasNext() || stopping.getAsBoolean()) {
+                    return false;
+                }
+                Slot slot = slots.next();
+                Instant due = start.plus(slot.offset());
+                try {
+                    // in short steps, so that a stopping Camel ends the round within a second
+                    while (!stopping.getAsBoolean() && clock.instant().isBefore(due)) {
+                        Instant step = clock.instant().plusMillis(STEP_MILLIS);
+                        waiter.waitUntil(step.isBefore(due) ? step : due, clock);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+                if (stopping.getAsBoolean()) {
+                    return false;
+                }
+                next = slot;
+                return true;
             }
 
             @Override
             public Slot next() {
-                if (!slots.hasNext()) {
+                if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                Slot slot = slots.next();
-                try {
-                    waiter.waitUntil(start.plus(slot.offset()), clock);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("the heartbeat round was interrupted", e);
-                }
+                Slot slot = next;
+                next = null;
                 return slot;
             }
         };
