@@ -107,6 +107,39 @@ public final class RotorRuntime implements AutoCloseable {
                 java.time.Clock.systemUTC());
     }
 
+    /**
+     * The heartbeat's planner: its period is the interval of {@code rotor.heartbeat.cron} (between its next two fire
+     * times), its cap {@code rotor.heartbeat.rate-per-target} verifies per second per target.
+     */
+    static io.rotor.workflow.HeartbeatPlanner heartbeatPlanner(RotorSettings settings) {
+        String cron = settings.get("rotor.heartbeat.cron", "0 */15 * * * ?");
+        String rate = settings.get("rotor.heartbeat.rate-per-target", "10").trim();
+        double perSecond;
+        try {
+            perSecond = Double.parseDouble(rate);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("rotor.heartbeat.rate-per-target must be a number of verifies per second, not '"
+                    + rate + "'");
+        }
+        return new io.rotor.workflow.HeartbeatPlanner(cronPeriod(cron, scheduleZone(settings)), perSecond);
+    }
+
+    /** The interval between the next two fire times of a Quartz cron expression. */
+    static Duration cronPeriod(String cron, java.time.ZoneId zone) {
+        try {
+            org.quartz.CronExpression expression = new org.quartz.CronExpression(cron);
+            expression.setTimeZone(java.util.TimeZone.getTimeZone(zone));
+            java.util.Date first = expression.getNextValidTimeAfter(new java.util.Date());
+            java.util.Date second = first == null ? null : expression.getNextValidTimeAfter(first);
+            if (second == null) {
+                throw new IllegalArgumentException("rotor.heartbeat.cron '" + cron + "' does not fire repeatedly");
+            }
+            return Duration.ofMillis(second.getTime() - first.getTime());
+        } catch (java.text.ParseException e) {
+            throw new IllegalArgumentException("rotor.heartbeat.cron: invalid cron expression: " + e.getMessage(), e);
+        }
+    }
+
     private static java.time.ZoneId scheduleZone(RotorSettings settings) {
         String zone = settings.get("rotor.schedules.time-zone", "");
         try {
@@ -136,7 +169,8 @@ public final class RotorRuntime implements AutoCloseable {
     public static RotorRuntime open(RotorSettings settings, Map<String, String> environment) {
         MasterKey masterKey = MasterKey.load(environment.get(MasterKey.ENV_VARIABLE), settings.masterKeyFile());
         Vault vault = Vault.open(settings.vaultUrl(), settings.vaultUsername(), environment.get("ROTOR_VAULT_PASSWORD"),
-                settings.dataDir(), masterKey, settings.getInt("rotor.vault.pool-size", 10));
+                settings.dataDir(), masterKey, settings.getInt("rotor.vault.pool-size", 10),
+                settings.getInt("rotor.vault.compact-on-close-ms", 10000));
         try {
             bootstrapAdminToken(new AuthStore(vault.tokens()), environment.get(ADMIN_TOKEN_ENV));
             ConnectorRegistry connectors = new ConnectorRegistry();
@@ -259,6 +293,7 @@ public final class RotorRuntime implements AutoCloseable {
 
     /** The beans the routes refer to by name. */
     public Map<String, Object> beans() {
+        PerTargetLimiter limiter = PerTargetLimiter.fromProperties(settings.asProperties());
         VaultSync vaultSync = new VaultSync(vault.credentials(), vault.attributes());
         io.rotor.api.DirectoryApi directoryApi = new io.rotor.api.DirectoryApi(vault.accounts(), vault.targets(),
                 vault.users(), vault.groups(), vault.attributes(), vault.access(), vault.templates());
@@ -288,11 +323,13 @@ public final class RotorRuntime implements AutoCloseable {
                 Map.entry("jobStore", jobs),
                 Map.entry("workflowJobs", workflowJobs),
                 Map.entry("batchResultsStrategy", new BatchResultsStrategy(jobs)),
-                Map.entry("perTargetLimiter", PerTargetLimiter.fromProperties(settings.asProperties())),
+                Map.entry("perTargetLimiter", limiter),
+                Map.entry("heartbeat", new io.rotor.workflow.Heartbeat(vault.accounts(), heartbeatPlanner(settings), limiter, rotation)),
                 Map.entry("vaultSync", vaultSync),
                 Map.entry("massOnboard", new MassOnboard(workflowJobs, vault, rotation, vaultSync)),
                 Map.entry("massPasswordReset", new MassPasswordReset(workflowJobs,
-                        new BatchPlanner(vault.jobs()), vault.accounts(), vault.attributes(), vault.targets())),
+                        new BatchPlanner(vault.jobs()), vault.accounts(), vault.attributes(), vault.targets(), vaultSync)),
+                Map.entry("jobRotations", new io.rotor.workflow.JobRotations(vault.accounts(), limiter, rotation)),
                 Map.entry("singleUserOffboard", new SingleUserOffboard(workflowJobs, vault.groups(), vault.attributes(),
                         vault.access())),
                 Map.entry("apiPasswordManagement", PasswordManagementSetup.api(settings, vault, passwordManagement())),

@@ -32,11 +32,23 @@ public class ApiException extends RuntimeException {
         return -1;
     }
 
+    /**
+     * 503 with {@code Retry-After}: what was asked for exists but is not ready yet (a job's report being written); the
+     * client asks again after {@code retryAfter}.
+     */
+    public static ApiException notReadyYet(java.time.Duration retryAfter, String code, String message) {
+        return new TooManyRequests(503, code, retryAfter, message);
+    }
+
     private static final class TooManyRequests extends ApiException {
         private final long seconds;
 
         TooManyRequests(java.time.Duration retryAfter, String message) {
-            super(429, "TOO_MANY_REQUESTS", message);
+            this(429, "TOO_MANY_REQUESTS", retryAfter, message);
+        }
+
+        TooManyRequests(int status, String code, java.time.Duration retryAfter, String message) {
+            super(status, code, message);
             long s = retryAfter.toSeconds() + (retryAfter.toNanosPart() > 0 ? 1 : 0);
             this.seconds = Math.max(1, s);
         }

@@ -342,9 +342,16 @@ public class JobApi {
     /** The job's SQLite report as bytes; 404 when none was requested or it is not written yet. */
     public byte[] report(String jobId) {
         Job job = find(jobId);
-        Path path = awaitReport(job).orElseThrow(() -> ApiException.notFound(job.reportRequested()
+        java.util.Optional<Path> written = awaitReport(job);
+        if (written.isEmpty() && reports.isBeingWritten(job.id())) {
+            throw ApiException.notReadyYet(java.time.Duration.ofSeconds(5), "REPORT_BEING_WRITTEN", "the report of job "
+                    + job.id() + " (status " + job.status() + ") is being written; ask again in a few seconds");
+        }
+        Path path = written.orElseThrow(() -> ApiException.notFound(!job.reportRequested()
+                ? "job " + job.id() + " was run without a report (ask for one with \"report\": true)"
+                : job.finishedAt() == null
                 ? "the report of job " + job.id() + " is written when the job ends (status " + job.status() + ")"
-                : "job " + job.id() + " was run without a report (ask for one with \"report\": true)"));
+                : "the report of job " + job.id() + " was not written (status " + job.status() + "; the server log says why)"));
         try {
             return Files.readAllBytes(path);
         } catch (IOException e) {
@@ -359,7 +366,8 @@ public class JobApi {
     private java.util.Optional<Path> awaitReport(Job job) {
         java.util.Optional<Path> path = reports.find(job.id());
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(REPORT_WAIT_SECONDS);
-        while (path.isEmpty() && job.reportRequested() && job.finishedAt() != null && System.nanoTime() < deadline) {
+        while (path.isEmpty() && job.reportRequested() && (job.finishedAt() != null || reports.isBeingWritten(job.id()))
+                && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
@@ -371,7 +379,7 @@ public class JobApi {
         return path;
     }
 
-    private static final int REPORT_WAIT_SECONDS = 15;
+    private static final int REPORT_WAIT_SECONDS = 5;
 
     private Job find(String jobId) {
         try {

@@ -132,6 +132,35 @@ public final class AccountRepository {
                 .toList();
     }
 
+    /** What the heartbeat's planner needs of one account: when it was last verified and rotated, and whether it has a CURRENT. */
+    public record HeartbeatCandidate(String accountId, String targetId, Instant lastVerifiedAt, Instant currentWrittenAt,
+                                     boolean hasCurrent) {
+    }
+
+    /**
+     * The accounts of {@link #accountsOnRealTargets()} with what the heartbeat plans from (docs/architecture.md,
+     * "Heartbeat"); an account without a CURRENT credential is listed with {@code hasCurrent} false.
+     */
+    public List<HeartbeatCandidate> heartbeatCandidates() {
+        record Row(HeartbeatCandidate candidate, String targetType) {
+        }
+        return work.read(h -> h.createQuery("SELECT a.id, a.target_id, a.last_verified_at,"
+                        // a CURRENT counts as proven only once a login proved it (IN_SYNC), not when it was only stored
+                        + " CASE WHEN a.status = 'IN_SYNC' THEN c.created_at END, c.account_id, t.type"
+                        + " FROM accounts a JOIN targets t ON t.id = a.target_id"
+                        + " LEFT JOIN credentials c ON c.account_id = a.id AND c.slot = 'CURRENT'"
+                        + " WHERE a.status NOT IN ('DISABLED', 'OUT_OF_SYNC', 'NEEDS_RECONCILE')"
+                        + " AND a.disabled_reason IS NULL ORDER BY a.id")
+                        .map((r, ctx) -> new Row(new HeartbeatCandidate(r.getString(1), r.getString(2),
+                                instant(r.getTimestamp(3)), instant(r.getTimestamp(4)), r.getString(5) != null), r.getString(6)))
+                        .list())
+                .stream().filter(row -> !VaultModel.isVaultView(row.targetType())).map(Row::candidate).toList();
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+
     /**
      * Ids of the accounts on a real target (not the vault's own views) that the heartbeat verifies: not those known
      * not to log in (OUT_OF_SYNC, NEEDS_RECONCILE) nor those DISABLED for automatic work, since a login with a

@@ -278,6 +278,38 @@ public final class CredentialRepository {
     }
 
     /**
+     * How many vault accounts that mirror {@code backingAccountId} hold another CURRENT than it, read without a lock
+     * or a write: the repair's {@link #syncMirrors} is only needed when this is above zero (a commit that moves the
+     * backing account meanwhile moves its mirrors in its own transaction).
+     */
+    public int mirrorsOutOfStep(String backingAccountId) {
+        return work.read(h -> {
+            List<String> mirrors = LinkedMirrors.of(h, backingAccountId);
+            if (mirrors.isEmpty()) {
+                return 0;
+            }
+            Optional<StoredCredential> current = readIn(h, backingAccountId, Slot.CURRENT);
+            if (current.isEmpty()) {
+                return 0;
+            }
+            int differ = 0;
+            try (StoredCredential backing = current.get()) {
+                for (String mirror : mirrors) {
+                    Optional<StoredCredential> held = readIn(h, mirror, Slot.CURRENT);
+                    try {
+                        if (held.isEmpty() || !held.get().secret().contentEquals(backing.secret())) {
+                            differ++;
+                        }
+                    } finally {
+                        held.ifPresent(StoredCredential::close);
+                    }
+                }
+            }
+            return differ;
+        });
+    }
+
+    /**
      * Brings the vault accounts that mirror {@code backingAccountId} in step with its CURRENT now (a repair: a commit
      * already does it in its own transaction). The backing account's row is locked first, so a commit running at the
      * same moment is serialised with it and a stale value is never copied over a newer one.

@@ -61,7 +61,18 @@ public final class Vault implements AutoCloseable {
      * @param masterKey the operator's master key (env or key file)
      */
     public static Vault open(String url, String username, String password, Path dataDir, MasterKey masterKey, int poolSize) {
-        String jdbcUrl = url == null || url.isBlank() ? h2Url(dataDir) : url;
+        return open(url, username, password, dataDir, masterKey, poolSize, 0);
+    }
+
+    /**
+     * As {@link #open(String, String, String, Path, MasterKey, int)}; {@code compactOnCloseMillis} above zero lets H2
+     * compact the file for up to that long when the database closes ({@code MAX_COMPACT_TIME}; {@code serve} passes
+     * {@code rotor.vault.compact-on-close-ms}), zero keeps H2's default (0.2 s).
+     */
+    public static Vault open(String url, String username, String password, Path dataDir, MasterKey masterKey, int poolSize,
+                             int compactOnCloseMillis) {
+        String jdbcUrl = url == null || url.isBlank() ? h2Url(dataDir)
+                + (compactOnCloseMillis > 0 ? ";MAX_COMPACT_TIME=" + compactOnCloseMillis : "") : url;
         if (url == null || url.isBlank()) {
             createPrivateDirectory(dataDir);
         }
@@ -124,7 +135,10 @@ public final class Vault implements AutoCloseable {
      * and Camel's shutdowns interrupt their threads); with plain {@code file:} H2 would close the whole database
      * on that interrupt. QUERY_CACHE_SIZE=128: each pooled session keeps the parsed form of up to 128 statements
      * (H2's default of 8 is smaller than the set one rotation runs, so every statement was parsed again; see
-     * docs/benchmarks.md).
+     * docs/benchmarks.md). The server adds MAX_COMPACT_TIME (see {@link #open(String, String, String, Path, MasterKey,
+     * int, int)}): H2 appends every commit and compacts in the background only while the store is idle, so the space a
+     * long run's commits left behind is given back at each clean stop and the file does not grow from run to run
+     * (docs/benchmarks.md, "Vault file").
      */
     static String h2Url(Path dataDir) {
         if (System.getProperty("h2.bindAddress") == null) {

@@ -47,9 +47,16 @@ public class MassPasswordReset {
     private final AccountRepository accounts;
     private final AttributeRepository attributes;
     private final TargetRepository targets;
+    private final VaultSync vaultSync;
 
     public MassPasswordReset(WorkflowJobs workflowJobs, BatchPlanner planner, AccountRepository accounts,
                              AttributeRepository attributes, TargetRepository targets) {
+        this(workflowJobs, planner, accounts, attributes, targets, null);
+    }
+
+    public MassPasswordReset(WorkflowJobs workflowJobs, BatchPlanner planner, AccountRepository accounts,
+                             AttributeRepository attributes, TargetRepository targets, VaultSync vaultSync) {
+        this.vaultSync = vaultSync;
         this.workflowJobs = workflowJobs;
         this.planner = planner;
         this.accounts = accounts;
@@ -145,6 +152,28 @@ public class MassPasswordReset {
         }
         workflowJobs.jobs().recordResults(jobId, skipped);
         return selected;
+    }
+
+    /**
+     * Step "synchronise-vault-accounts" for a batch (the repair of pairs still out of step, vault only): one result per
+     * account, recorded in one transaction. Out: the batch's {@link BatchResults}, as the aggregated split gives.
+     */
+    public BatchResults synchronise(List<String> accountIds, @Header("jobId") String jobId,
+                                    @Header("vaultTarget") String vaultTarget,
+                                    @Header("vaultLinkAttribute") String linkAttr, @Header("actor") String actor) {
+        BatchResults batch = new BatchResults(jobId);
+        if (vaultSync == null) {
+            throw new IllegalStateException("massPasswordReset was made without a VaultSync");
+        }
+        Instant started = Instant.now();
+        for (OperationResult r : vaultSync.syncLinkedAll(accountIds, vaultTarget, linkAttr, actor)) {
+            Instant finished = Instant.now();
+            batch.add(new JobResult(r.accountId(), null, STEP_SYNC, r.outcome().name(), r.success(), r.detail(),
+                    started, finished, null));
+            started = finished;
+        }
+        batch.recorded(workflowJobs.jobs().recordResults(jobId, batch.results()));
+        return batch;
     }
 
     /** The target of an account (for the per-target concurrency limit and the result rows). */

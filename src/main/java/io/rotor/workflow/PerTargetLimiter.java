@@ -90,6 +90,26 @@ public final class PerTargetLimiter {
         return gate == null ? 0 : gate.inFlight.get();
     }
 
+    /**
+     * A slot for background work that yields (the heartbeat): empty, without waiting, when other work runs against
+     * {@code targetId} (a bulk job's accounts hold its slots) or no slot is free. Close the permit to give it back.
+     */
+    public java.util.Optional<Permit> tryEnterYielding(String targetId) {
+        Gate gate = gate(targetId);
+        if (gate.inFlight.get() > gate.yielding.get() || !gate.semaphore.tryAcquire()) {
+            return java.util.Optional.empty();
+        }
+        gate.yielding.incrementAndGet();
+        gate.inFlight.incrementAndGet();
+        return java.util.Optional.of(new Permit(this, targetId, true));
+    }
+
+    /** True when work other than yielding background work runs against {@code targetId} now. */
+    public boolean busyWithOtherWork(String targetId) {
+        Gate gate = gates.get(targetId);
+        return gate != null && gate.inFlight.get() > gate.yielding.get();
+    }
+
     /** Waits for a slot on {@code targetId}; pair it with {@link #release}. */
     public void acquire(String targetId) throws InterruptedException {
         Gate gate = gate(targetId);
@@ -124,7 +144,7 @@ public final class PerTargetLimiter {
     /** {@link #acquire} as a try-with-resources permit that releases exactly once. */
     public Permit enter(String targetId) throws InterruptedException {
         acquire(targetId);
-        return new Permit(this, targetId);
+        return new Permit(this, targetId, false);
     }
 
     private Gate gate(String targetId) {
@@ -137,6 +157,8 @@ public final class PerTargetLimiter {
     private static final class Gate {
         final Semaphore semaphore;
         final AtomicInteger inFlight = new AtomicInteger();
+        /** Of {@link #inFlight}, the slots held by yielding background work ({@link #tryEnterYielding}). */
+        final AtomicInteger yielding = new AtomicInteger();
 
         Gate(int limit) {
             this.semaphore = new Semaphore(limit, true);
@@ -147,11 +169,13 @@ public final class PerTargetLimiter {
     public static final class Permit implements AutoCloseable {
         private final PerTargetLimiter limiter;
         private final String targetId;
+        private final boolean yielding;
         private final java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
 
-        private Permit(PerTargetLimiter limiter, String targetId) {
+        private Permit(PerTargetLimiter limiter, String targetId, boolean yielding) {
             this.limiter = limiter;
             this.targetId = targetId;
+            this.yielding = yielding;
         }
 
         public String targetId() {
@@ -161,7 +185,11 @@ public final class PerTargetLimiter {
         @Override
         public void close() {
             if (open.compareAndSet(true, false)) {
+                // inFlight first, then yielding: in between, nobody sees other work that is not there
                 limiter.release(targetId);
+                if (yielding) {
+                    limiter.gates.get(targetId).yielding.decrementAndGet();
+                }
             }
         }
     }

@@ -33,11 +33,35 @@ public class VaultSync {
     }
 
     /**
+     * {@link #syncLinked} for a batch of backing accounts: the link attribute is registered once, and a pair already in
+     * step costs reads only (no transaction). One result per account, in order.
+     */
+    public List<OperationResult> syncLinkedAll(List<String> backingAccountIds, String vaultTargetId, String linkAttr,
+                                               String actor) {
+        attributes.registerLinkAttribute(actor, vaultTargetId, linkAttr);
+        List<OperationResult> results = new java.util.ArrayList<>(backingAccountIds.size());
+        for (String id : backingAccountIds) {
+            try {
+                results.add(syncRegistered(id, vaultTargetId, linkAttr, actor));
+            } catch (RuntimeException e) {
+                // one account's failure is its own result, as in a split; the others go on
+                results.add(new OperationResult(id, OPERATION, Outcome.FAILED, null,
+                        e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
+            }
+        }
+        return results;
+    }
+
+    /**
      * @return one result for the backing account: SUCCEEDED naming how many vault accounts were updated (or were
      *         already in sync), FAILED when the backing account has no CURRENT to copy
      */
     public OperationResult syncLinked(String backingAccountId, String vaultTargetId, String linkAttr, String actor) {
         attributes.registerLinkAttribute(actor, vaultTargetId, linkAttr);
+        return syncRegistered(backingAccountId, vaultTargetId, linkAttr, actor);
+    }
+
+    private OperationResult syncRegistered(String backingAccountId, String vaultTargetId, String linkAttr, String actor) {
         List<Account> linked = attributes.linkedVaultAccounts(vaultTargetId, linkAttr, backingAccountId);
         if (linked.isEmpty()) {
             return new OperationResult(backingAccountId, OPERATION, Outcome.SUCCEEDED, null,
@@ -47,7 +71,7 @@ public class VaultSync {
             return new OperationResult(backingAccountId, OPERATION, Outcome.FAILED, null,
                     "the backing account has no CURRENT credential to copy");
         }
-        int updated = credentials.syncMirrors(backingAccountId, actor);
+        int updated = credentials.mirrorsOutOfStep(backingAccountId) == 0 ? 0 : credentials.syncMirrors(backingAccountId, actor);
         return new OperationResult(backingAccountId, OPERATION, Outcome.SUCCEEDED, null,
                 updated + " vault account(s) updated, " + Math.max(0, linked.size() - updated) + " already in sync");
     }

@@ -96,8 +96,15 @@ public class WorkflowJobs {
 
     /** Ends the job (and its running steps) from its counters; writes the report when it was requested. */
     public Job end(@Header("jobId") String jobId) {
-        finishSteps(jobId, null);
-        Job job = jobs.finish(jobId, null);
+        announceReport(jobId);
+        Job job;
+        try {
+            finishSteps(jobId, null);
+            job = jobs.finish(jobId, null);
+        } catch (RuntimeException e) {
+            withdrawReport(jobId);
+            throw e;
+        }
         writeReport(job);
         LOG.info("job {} ended {}{}", jobId, job.status(), job.reason() == null ? "" : ": " + job.reason());
         return job;
@@ -107,6 +114,7 @@ public class WorkflowJobs {
     public Job fail(@Header("jobId") String jobId, Exception failure) {
         String reason = "the job stopped: " + (failure == null ? "unknown error"
                 : failure.getClass().getSimpleName() + ": " + failure.getMessage());
+        announceReport(jobId);
         try {
             finishSteps(jobId, reason);
             Job job = jobs.finish(jobId, reason);
@@ -114,6 +122,7 @@ public class WorkflowJobs {
             LOG.warn("job {} ended {}: {}", jobId, job.status(), job.reason());
             return job;
         } catch (RuntimeException e) {
+            withdrawReport(jobId);
             LOG.warn("job {} could not be ended after '{}': {}", jobId, reason, e.getMessage());
             return jobs.find(jobId).orElse(null);
         }
@@ -145,12 +154,38 @@ public class WorkflowJobs {
         }
     }
 
+    /** The end is about to be recorded: a client asking for the report from then on is told it is being written. */
+    private void announceReport(String jobId) {
+        if (reports == null) {
+            return;
+        }
+        try {
+            if (jobs.find(jobId).map(Job::reportRequested).orElse(false)) {
+                reports.announce(jobId);
+            }
+        } catch (IllegalArgumentException notAJobId) {
+            // not a job id: nothing will be written for it
+        }
+    }
+
+    private void withdrawReport(String jobId) {
+        if (reports != null) {
+            try {
+                reports.withdraw(jobId);
+            } catch (IllegalArgumentException notAJobId) {
+                // never announced
+            }
+        }
+    }
+
     private void writeReport(Job job) {
         if (job != null && job.reportRequested() && reports != null) {
             try {
                 reports.write(job.id());
             } catch (RuntimeException e) {
                 LOG.warn("the report of job {} could not be written: {}", job.id(), e.getMessage());
+            } finally {
+                reports.withdraw(job.id());
             }
         }
     }

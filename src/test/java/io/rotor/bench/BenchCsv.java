@@ -10,7 +10,8 @@ import java.util.Locale;
 /** Writes benchmark rows as RFC 4180 CSV (a header line, then one line per row). */
 public final class BenchCsv {
     public static final List<String> HEADER = List.of("bench", "run", "system", "accounts", "concurrency", "seconds",
-            "accounts_per_s", "succeeded", "failed", "vs_limit", "vs_ansible", "peak_heap_mb", "rss_mb", "note");
+            "accounts_per_s", "succeeded", "failed", "vs_limit", "vs_ansible", "peak_heap_mb", "rss_mb", "note", "cpu_ms_per_account", "gc_share", "vault_mb",
+            "report_s");
 
     private BenchCsv() {
     }
@@ -22,7 +23,8 @@ public final class BenchCsv {
             List<String> cells = List.of(r.bench(), r.run(), r.system(), Integer.toString(r.accounts()),
                     Integer.toString(r.concurrency()), num(r.seconds(), 3), num(r.perSecond(), 2),
                     Integer.toString(r.succeeded()), Integer.toString(r.failed()), num(r.vsLimit(), 3),
-                    num(r.vsAnsible(), 2), num(r.peakHeapMb(), 1), num(r.rssMb(), 1), r.note() == null ? "" : r.note());
+                    num(r.vsAnsible(), 2), num(r.peakHeapMb(), 1), num(r.rssMb(), 1), r.note() == null ? "" : r.note(),
+                    num(r.cpuMsPerAccount(), 3), num(r.gcShare(), 4), num(r.vaultMb(), 1), num(r.reportSeconds(), 1));
             for (int i = 0; i < cells.size(); i++) {
                 if (i > 0) {
                     out.append(',');

@@ -29,9 +29,9 @@ class BenchReportTest {
         String csv = BenchCsv.format(List.of(limit, rotor));
         String[] lines = csv.split("\r\n");
         assertThat(lines[0]).isEqualTo(String.join(",", BenchCsv.HEADER));
-        assertThat(lines[1]).isEqualTo("mass-reset,r,limit,100,8,2.000,50.00,100,0,,,,,");
+        assertThat(lines[1]).isEqualTo("mass-reset,r,limit,100,8,2.000,50.00,100,0,,,,,,,,,");
         assertThat(lines[2]).isEqualTo("mass-reset,r,rotor,100,8,4.000,24.75,99,1,0.495,12.50,80.0,300.3,"
-                + "\"job PARTIAL, \"\"one\"\" failed\"");
+                + "\"job PARTIAL, \"\"one\"\" failed\",,,,");
         assertThat(BenchCsv.quote("a\nb")).isEqualTo("\"a\nb\"");
     }
 
@@ -44,6 +44,37 @@ class BenchReportTest {
         assertThat(lines[2]).contains("rotor").contains("24.8").contains("0.50x").contains("12.5x").contains("300");
         assertThat(lines[1]).contains(" - ");
         assertThat(lines[0].length()).isGreaterThanOrEqualTo(lines[1].trim().length() - 1);
+    }
+
+    @Test
+    void aimsSayMetNotMetOrNotMeasured() {
+        BenchRow lim = limit.withCpu(5.0, Double.NaN);
+        BenchRow fast = BenchRow.of("mass-reset", "r", "rotor", 100, 8, 2.2, 100, 0).withRatios(0.9, Double.NaN)
+                .withCpu(9.0, 0.01).withVault(12.0, 1.5);
+        assertThat(BenchAims.check(List.of(lim, fast))).containsExactly(
+                "aim r: Rotor >= 0.8x the limit: met (0.90x)",
+                "aim r: Rotor CPU per account <= 2x the limit's: met (1.80x)",
+                "aim r: report served <= 30 s after the job's end: met (1.5 s)");
+        BenchRow slow = BenchRow.of("mass-reset", "memory-100", "rotor", 100, 8, 2.0, 100, 0)
+                .withMemory(200, 400).withCpu(30.0, 0.2).withVault(400, 45);
+        assertThat(BenchAims.check(List.of(slow))).containsExactly(
+                "aim memory-100: Rotor >= 0.8x the limit: not measured",
+                "aim memory-100: Rotor CPU per account <= 2x the limit's: not measured",
+                "aim memory-100: report served <= 30 s after the job's end: NOT met (45.0 s)",
+                "aim memory-100: peak heap <= 160 MiB: NOT met (200 MiB)",
+                "aim memory-100: GC time < 5 %: NOT met (0.200)",
+                "aim memory-100: H2 vault file <= 300 MB: NOT met (400.0 MiB)");
+    }
+
+    @Test
+    void gcPausesAreSummedInsideTheWindow() {
+        List<String> log = List.of(
+                "[1.000s][info][gc] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 20M->5M(64M) 10.000ms",
+                "[5.500s][info][gc] GC(1) Pause Young (Normal) (G1 Evacuation Pause) 89M->38M(160M) 55.480ms",
+                "[6.000s][info][gc] GC(2) Pause Remark 90M->90M(160M) 4.520ms",
+                "[6.100s][info][gc] GC(3) Concurrent Mark Cycle 100.000ms",
+                "[9.000s][info][gc] GC(4) Pause Young (Normal) (G1 Evacuation Pause) 99M->44M(160M) 60.051ms");
+        assertThat(GcLog.pauseSeconds(log, 5.0, 8.0)).isCloseTo(0.060, within(1e-9));
     }
 
     @Test

@@ -12,12 +12,14 @@ public final class BenchTable {
     public static String render(List<BenchRow> rows) {
         List<String[]> cells = new ArrayList<>();
         cells.add(new String[] {"run", "system", "accounts", "K", "seconds", "accounts/s", "ok", "failed",
-                "vs limit", "vs Ansible", "peak heap MiB", "peak RSS MiB"});
+                "vs limit", "vs Ansible", "CPU ms/account", "GC %", "peak heap MiB", "peak RSS MiB", "vault MiB",
+                "report s"});
         for (BenchRow r : rows) {
             cells.add(new String[] {r.run(), r.system(), Integer.toString(r.accounts()),
                     Integer.toString(r.concurrency()), fmt(r.seconds(), 1), fmt(r.perSecond(), 1),
                     Integer.toString(r.succeeded()), Integer.toString(r.failed()), times(r.vsLimit(), 2),
-                    times(r.vsAnsible(), 1), fmt(r.peakHeapMb(), 0), fmt(r.rssMb(), 0)});
+                    times(r.vsAnsible(), 1), fmt(r.cpuMsPerAccount(), 2), fmt(r.gcShare() * 100, 1),
+                    fmt(r.peakHeapMb(), 0), fmt(r.rssMb(), 0), fmt(r.vaultMb(), 1), fmt(r.reportSeconds(), 1)});
         }
         int[] width = new int[cells.get(0).length];
         for (String[] row : cells) {

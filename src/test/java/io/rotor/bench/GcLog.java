@@ -33,6 +33,30 @@ public final class GcLog {
         return peak;
     }
 
+    private static final Pattern PAUSE = Pattern.compile("^\\[(\\d+(?:\\.\\d+)?)s\\].*Pause.*?(\\d+(?:\\.\\d+)?)ms\\s*$");
+
+    /**
+     * Seconds of GC pauses whose log time (JVM uptime, {@code [69.315s]}) lies in {@code [fromUptime, toUptime]}
+     * ({@code -Xlog:gc} with its default uptime decoration).
+     */
+    public static double pauseSeconds(List<String> lines, double fromUptime, double toUptime) {
+        double total = 0;
+        for (String line : lines) {
+            Matcher m = PAUSE.matcher(line);
+            if (m.find()) {
+                double at = Double.parseDouble(m.group(1));
+                if (at >= fromUptime && at <= toUptime) {
+                    total += Double.parseDouble(m.group(2)) / 1000.0;
+                }
+            }
+        }
+        return total;
+    }
+
+    public static double pauseSeconds(Path file, double fromUptime, double toUptime) throws IOException {
+        return Files.exists(file) ? pauseSeconds(Files.readAllLines(file, StandardCharsets.UTF_8), fromUptime, toUptime) : Double.NaN;
+    }
+
     public static double peakHeapMb(Path file) throws IOException {
         return Files.exists(file) ? peakHeapMb(Files.readAllLines(file, StandardCharsets.UTF_8)) : Double.NaN;
     }

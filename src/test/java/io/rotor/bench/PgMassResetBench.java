@@ -77,6 +77,9 @@ public final class PgMassResetBench {
             System.exit(64);
             return;
         }
+        if (options.ansible()) {
+            BenchTools.requireOrExit("bench-mass-reset", "Ansible", BenchTools.ansibleProblems(false, true));
+        }
         Path repo = Path.of(System.getProperty("rotor.repo", ".")).toAbsolutePath().normalize();
         new PgMassResetBench(options, BenchEnv.load(), repo).run();
     }
@@ -116,7 +119,14 @@ public final class PgMassResetBench {
                 }
                 if (options.ansible()) {
                     ansible = ansible(run, n);
-                    System.out.printf("  ansible %,d roles: %.1f accounts/s%n", n, ansible.perSecond());
+                    if (ansible.succeeded() == 0) {
+                        // a leg that changed nothing is no figure: say so, leave it out of the table
+                        System.out.printf("  ansible %,d roles: the leg FAILED (%s; see %s); no figure%n", n, ansible.note(),
+                                runDir.resolve("ansible-" + run).resolve("ansible.log"));
+                        ansible = null;
+                    } else {
+                        System.out.printf("  ansible %,d roles: %.1f accounts/s%n", n, ansible.perSecond());
+                    }
                 }
                 double limitRate = limit == null ? Double.NaN : limit.perSecond();
                 double ansibleRate = ansible == null ? Double.NaN : ansible.perSecond();
@@ -138,6 +148,8 @@ public final class PgMassResetBench {
         }
         System.out.println();
         System.out.print(BenchTable.render(rows));
+        System.out.println();
+        BenchAims.check(rows).forEach(System.out::println);
         Path csv = options.csv() != null ? options.csv() : runDir.resolve("bench-mass-reset.csv");
         BenchCsv.write(csv, rows);
         System.out.println("CSV: " + csv);
@@ -223,12 +235,14 @@ public final class PgMassResetBench {
             f.get();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        String note = cpuNote(cpu.busy(), CpuMeter.processSeconds(ProcessHandle.current().pid()) - ownCpu, n);
+        double limitCpu = CpuMeter.processSeconds(ProcessHandle.current().pid()) - ownCpu;
+        String note = cpuNote(cpu.busy(), limitCpu, n);
         pool.shutdown();
         for (Connection c : admins) {
             c.close();
         }
-        return BenchRow.of("mass-reset", run, "limit", n, k, seconds, ok.get(), failed.get()).withNote(note);
+        return BenchRow.of("mass-reset", run, "limit", n, k, seconds, ok.get(), failed.get()).withNote(note)
+                .withCpu(limitCpu * 1000 / n, Double.NaN);
     }
 
     /** "machine CPU 97% busy; this process 0.95 ms CPU per account" */
@@ -273,6 +287,7 @@ public final class PgMassResetBench {
                     options.heap(), options.jfr(), Duration.ofMinutes(60));
             inv.setLength(0);
             System.out.printf("  rotor serve ready in %.1f s (inventory of %,d accounts loaded)%n", server.readySeconds(), n + 1);
+            linkVaultAccounts(server, n);
             CpuMeter cpu = CpuMeter.start();
             double rotorCpu = CpuMeter.processSeconds(server.pid());
             long start = System.nanoTime();
@@ -288,9 +303,20 @@ public final class PgMassResetBench {
                     update = step;
                 }
             }
-            int ok = update == null ? 0 : update.path("succeeded").asInt();
-            int failed = update == null ? 0 : update.path("failed").asInt();
+            // SKIPPED counts as a success in the job's counters: only accounts whose password changed are counted here
+            Path report = dir.resolve("report.sqlite");
+            Files.write(report, server.get("/api/v1/jobs/" + job.path("jobId").asText() + "/report", true));
+            int ok = countOutcome(report, "SUCCEEDED");
+            int failed = (update == null ? 0 : update.path("failed").asInt());
+            int skipped = countOutcome(report, "SKIPPED");
+            if (skipped > 0) {
+                System.out.printf("  rotor: %,d account(s) SKIPPED by the job (not counted)%n", skipped);
+            }
+            double rotorCpuSeconds = CpuMeter.processSeconds(server.pid()) - rotorCpu;
+            double gc = GcLog.pauseSeconds(server.gcLog(), server.jobStartUptime(), server.jobEndUptime());
+            double reportSeconds = server.reportSeconds();
             server.close();
+            double vaultMb = Files.size(dir.resolve("data/vault.mv.db")) / (1024.0 * 1024.0);
             double heap = GcLog.peakHeapMb(server.gcLog());
             String note = "job " + job.path("status").asText() + "; " + (n + 1) + " accounts incl. its admin role; "
                     + cpuNote
@@ -300,8 +326,26 @@ public final class PgMassResetBench {
                         + " (see " + dir + ")");
             }
             return BenchRow.of("mass-reset", run, "rotor", n + 1, k, seconds, ok, failed)
-                    .withMemory(heap, rss).withNote(note);
+                    .withMemory(heap, rss).withNote(note).withCpu(rotorCpuSeconds * 1000 / (n + 1), gc / seconds)
+                    .withVault(vaultMb, reportSeconds);
         }
+    }
+
+    /**
+     * A vault account per role, linked through {@code backing_account} (the mass reset resets account pairs only; an
+     * unlinked account is SKIPPED). Written next to the running server through H2's AUTO_SERVER, before the clock starts.
+     */
+    void linkVaultAccounts(RotorServer server, int n) {
+        List<String[]> pairs = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            pairs.add(new String[]{"r" + String.format("%06d", i), role(i)});
+        }
+        server.linkVaultAccounts(pairs);
+    }
+
+    /** Results of the update step with {@code outcome} in a job's SQLite report. */
+    static int countOutcome(Path report, String outcome) throws SQLException {
+        return RotorServer.countUpdateOutcome(report, outcome);
     }
 
     // ---------------------------------------------------------------- Ansible

@@ -28,6 +28,12 @@ public final class RotorServer implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final String token = BenchEnv.randomKey();
+    /** Kept so the benchmark can open the vault next to the server (H2 AUTO_SERVER) to link vault accounts. */
+    private final String masterKey = BenchEnv.randomKey();
+    private long processStartNanos;
+    private double jobStartUptime = Double.NaN;
+    private double jobEndUptime = Double.NaN;
+    private double reportSeconds = Double.NaN;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Process process;
     private long readyNanos;
@@ -76,12 +82,13 @@ public final class RotorServer implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("rotor.log").toFile());
         pb.environment().put("ROTOR_ADMIN_TOKEN", token);
-        pb.environment().put("ROTOR_MASTER_KEY", BenchEnv.randomKey());
+        pb.environment().put("ROTOR_MASTER_KEY", masterKey);
         pb.environment().put("ROTOR_HOME", dir.toString());
         pb.environment().put("ROTOR_LOG_LEVEL", "WARN");
         pb.environment().putAll(env);
         long start = System.nanoTime();
         process = pb.start();
+        processStartNanos = start;
         long deadline = start + readyTimeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -111,6 +118,59 @@ public final class RotorServer implements AutoCloseable {
         return readyNanos / 1e9;
     }
 
+    /**
+     * A vault account on target {@code vault} per backing account ({@code {backing id, username}}), linked through
+     * {@code backing_account}: the mass reset resets account pairs only, an unlinked account is SKIPPED. Written next
+     * to the running server through H2's AUTO_SERVER, before the benchmark's clock starts.
+     */
+    public void linkVaultAccounts(List<String[]> pairs) {
+        long t = System.nanoTime();
+        Path data = dir.resolve("data");
+        try (io.rotor.vault.Vault vault = io.rotor.vault.Vault.open(null, null, null, data,
+                io.rotor.vault.MasterKey.load(masterKey, data.resolve("master.key")), 2)) {
+            for (String[] pair : pairs) {
+                vault.accounts().upsertAccount("v-" + pair[0], "vault", pair[1], io.rotor.domain.CredentialType.PASSWORD, null);
+                vault.attributes().setAttribute("bench", "v-" + pair[0], "backing_account", List.of(pair[0]));
+            }
+        }
+        System.out.printf("  linked %,d vault accounts in %.1f s%n", pairs.size(), (System.nanoTime() - t) / 1e9);
+    }
+
+    /** Results of a mass reset's update step with {@code outcome} in the job's SQLite report at {@code report}. */
+    public static int countUpdateOutcome(Path report, String outcome) throws java.sql.SQLException {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + report);
+             java.sql.PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM results WHERE step = ? AND outcome = ?")) {
+            s.setString(1, "generate-and-update-backing-accounts");
+            s.setString(2, outcome);
+            try (java.sql.ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getInt(1);
+            }
+        }
+    }
+
+    public String masterKey() {
+        return masterKey;
+    }
+
+    /** Seconds since the server process started (close to the JVM uptime its GC log is stamped with). */
+    public double uptime() {
+        return (System.nanoTime() - processStartNanos) / 1e9;
+    }
+
+    /** The last {@link #runJob}: uptime at its POST and when it was seen ended; seconds from there to its report. */
+    public double jobStartUptime() {
+        return jobStartUptime;
+    }
+
+    public double jobEndUptime() {
+        return jobEndUptime;
+    }
+
+    public double reportSeconds() {
+        return reportSeconds;
+    }
+
     public long pid() {
         return process.pid();
     }
@@ -118,6 +178,16 @@ public final class RotorServer implements AutoCloseable {
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
                 .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The body of a GET as bytes (a report file); {@code require200} fails on any other status. */
+    public byte[] get(String path, boolean require200) throws IOException, InterruptedException {
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(120))
+                .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (require200 && r.statusCode() != 200) {
+            throw new IllegalStateException("GET " + path + " answered " + r.statusCode());
+        }
+        return r.body();
     }
 
     public HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
@@ -133,6 +203,7 @@ public final class RotorServer implements AutoCloseable {
 
     /** Submits a job and follows it until it ends; returns the ended job. */
     public JsonNode runJob(String path, String body, Duration timeout) throws IOException, InterruptedException {
+        jobStartUptime = uptime();
         HttpResponse<String> r = post(path, body);
         if (r.statusCode() != 202) {
             throw new IllegalStateException("POST " + path + " answered " + r.statusCode() + ": " + r.body());
@@ -143,14 +214,24 @@ public final class RotorServer implements AutoCloseable {
             JsonNode job = json(get("/api/v1/jobs/" + id));
             String status = job.path("status").asText();
             if (!status.equals("QUEUED") && !status.equals("RUNNING")) {
+                jobEndUptime = uptime();
                 // the SQLite report is written after the job has ended: end to end includes it
-                while (job.path("report").asBoolean() && System.nanoTime() < deadline
-                        && get("/api/v1/jobs/" + id + "/report").statusCode() != 200) {
-                    Thread.sleep(500);
+                long ended = System.nanoTime();
+                while (job.path("report").asBoolean() && System.nanoTime() < deadline) {
+                    int code = get("/api/v1/jobs/" + id + "/report").statusCode();
+                    if (code == 200) {
+                        break;
+                    }
+                    if (code == 404) {
+                        throw new IllegalStateException("GET /api/v1/jobs/" + id + "/report answered 404 for an ended job");
+                    }
+                    Thread.sleep(200);
                 }
+                reportSeconds = (System.nanoTime() - ended) / 1e9;
                 return job;
             }
-            // every API request is authenticated and audited (a vault commit): poll like a client would, not in a hot loop
+            // every API request is authenticated and audited (a vault commit), and its CPU counts as Rotor's: poll like a
+            // client would, every 500 ms, not in a hot loop
             Thread.sleep(500);
         }
         throw new IllegalStateException("job " + id + " did not end within " + timeout);

@@ -91,6 +91,9 @@ public final class SshBench {
             System.err.println("bench-ssh: must run as root (it creates Linux accounts and runs an sshd)");
             System.exit(1);
         }
+        if (options.ansible()) {
+            BenchTools.requireOrExit("bench-ssh", "Ansible", BenchTools.ansibleProblems(true, false));
+        }
         Path repo = Path.of(System.getProperty("rotor.repo", ".")).toAbsolutePath().normalize();
         new SshBench(options, BenchEnv.load(), repo).run();
     }
@@ -121,7 +124,14 @@ public final class SshBench {
                 }
                 if (options.ansible()) {
                     ansible = ansible(run, m);
-                    System.out.printf("  ansible %,d accounts: %.1f accounts/s (%s)%n", m, ansible.perSecond(), ansible.note());
+                    if (ansible.succeeded() == 0) {
+                        // a leg that changed nothing is no figure: say so, leave it out of the table
+                        System.out.printf("  ansible %,d accounts: the leg FAILED (%s; see %s); no figure%n", m, ansible.note(),
+                                runDir.resolve("ansible-" + run).resolve("ansible.log"));
+                        ansible = null;
+                    } else {
+                        System.out.printf("  ansible %,d accounts: %.1f accounts/s (%s)%n", m, ansible.perSecond(), ansible.note());
+                    }
                 }
                 double limitRate = limit == null ? Double.NaN : limit.perSecond();
                 double ansibleRate = ansible == null ? Double.NaN : ansible.perSecond();
@@ -147,6 +157,8 @@ public final class SshBench {
         }
         System.out.println();
         System.out.print(BenchTable.render(rows));
+        System.out.println();
+        BenchAims.check(rows).forEach(System.out::println);
         Path csv = options.csv() != null ? options.csv() : runDir.resolve("bench-ssh.csv");
         BenchCsv.write(csv, rows);
         System.out.println("CSV: " + csv);
@@ -362,6 +374,11 @@ public final class SshBench {
                             "rotor.workflow.concurrent-jobs", "1"),
                     inv.toString(), Map.of("BENCH_SSH_ADMIN_PASSWORD", adminPassword),
                     options.heap(), options.jfr(), Duration.ofMinutes(30));
+            List<String[]> pairs = new ArrayList<>();
+            for (int i = 1; i <= m; i++) {
+                pairs.add(new String[]{"s" + String.format("%04d", i), user(i)});
+            }
+            server.linkVaultAccounts(pairs);
             CpuMeter cpu = CpuMeter.start();
             double rotorCpu = CpuMeter.processSeconds(server.pid());
             long start = System.nanoTime();
@@ -371,13 +388,19 @@ public final class SshBench {
             double seconds = (System.nanoTime() - start) / 1e9;
             double rss = GcLog.peakRssMb(server.pid());
             String cpuNote = PgMassResetBench.cpuNote(cpu.busy(), CpuMeter.processSeconds(server.pid()) - rotorCpu, m + 1);
-            int ok = 0, failed = 0;
+            int failed = 0;
             for (JsonNode step : job.path("steps")) {
                 if (step.path("name").asText().equals("generate-and-update-backing-accounts")) {
-                    ok = step.path("succeeded").asInt();
                     failed = step.path("failed").asInt();
                 }
             }
+            // SKIPPED counts as a success in the job's counters: only accounts whose password changed are counted
+            Path report = dir.resolve("report.sqlite");
+            Files.write(report, server.get("/api/v1/jobs/" + job.path("jobId").asText() + "/report", true));
+            int ok = RotorServer.countUpdateOutcome(report, "SUCCEEDED");
+            double rotorCpuSeconds = CpuMeter.processSeconds(server.pid()) - rotorCpu;
+            double gc = GcLog.pauseSeconds(server.gcLog(), server.jobStartUptime(), server.jobEndUptime());
+            double reportSeconds = server.reportSeconds();
             server.close();
             if (!job.path("status").asText().equals("SUCCEEDED")) {
                 System.out.println("  rotor job " + job.path("status").asText() + ": " + job.path("reason").asText()
@@ -385,6 +408,8 @@ public final class SshBench {
             }
             return BenchRow.of("ssh", run, "rotor", m + 1, k, seconds, ok, failed)
                     .withMemory(GcLog.peakHeapMb(server.gcLog()), rss)
+                    .withCpu(rotorCpuSeconds * 1000 / (m + 1), gc / seconds)
+                    .withVault(Files.size(dir.resolve("data/vault.mv.db")) / (1024.0 * 1024.0), reportSeconds)
                     .withNote("job " + job.path("status").asText() + "; " + (m + 1) + " accounts incl. its admin; " + cpuNote);
         }
     }

@@ -179,4 +179,31 @@ class PerTargetLimiterTest {
         permit.close();
         assertThat(limiter.inFlight("t")).isZero();
     }
+
+    @Test
+    void yieldingWorkStepsAsideForOtherWorkAndForAFullTarget() throws Exception {
+        PerTargetLimiter limiter = new PerTargetLimiter(2, Map.of());
+
+        var heartbeat = limiter.tryEnterYielding("pg").orElseThrow();
+        assertThat(limiter.busyWithOtherWork("pg")).as("the heartbeat alone is not other work").isFalse();
+        limiter.acquire("pg"); // a bulk job's account
+        assertThat(limiter.busyWithOtherWork("pg")).isTrue();
+        assertThat(limiter.tryEnterYielding("pg")).as("yields to the bulk job (and the target is full)").isEmpty();
+        heartbeat.close();
+        assertThat(limiter.tryEnterYielding("pg")).as("a free slot, but a bulk job works there").isEmpty();
+        limiter.release("pg");
+        assertThat(limiter.busyWithOtherWork("pg")).isFalse();
+
+        var first = limiter.tryEnterYielding("pg").orElseThrow();
+        var second = limiter.tryEnterYielding("pg").orElseThrow();
+        assertThat(limiter.tryEnterYielding("pg")).as("at the per-target limit").isEmpty();
+        assertThat(limiter.tryEnterYielding("ldap")).as("another target has its own slots").isPresent();
+        first.close();
+        first.close(); // once only
+        second.close();
+        assertThat(limiter.inFlight("pg")).isZero();
+        assertThat(limiter.busyWithOtherWork("pg")).isFalse();
+        assertThat(limiter.tryAcquire("pg", Duration.ofMillis(10))).isTrue();
+        assertThat(limiter.tryAcquire("pg", Duration.ofMillis(10))).as("every slot came back").isTrue();
+    }
 }

@@ -21,12 +21,15 @@ public final class WorkflowBeans {
         registry.bind("workflowJobs", workflowJobs);
         registry.bind("batchDispatch", new BatchDispatch.Local(workflowJobs));
         registry.bind("clusterNode", new io.rotor.cluster.ClusterNode(io.rotor.cluster.ClusterSettings.standalone(), vault.cluster()));
-        registry.bind("perTargetLimiter", new PerTargetLimiter(PerTargetLimiter.DEFAULT_LIMIT, Map.of()));
+        PerTargetLimiter limiter = new PerTargetLimiter(PerTargetLimiter.DEFAULT_LIMIT, Map.of());
+        registry.bind("perTargetLimiter", limiter);
+        registry.bind("jobRotations", new JobRotations(vault.accounts(), limiter, rotation));
+        registry.bind("heartbeat", new Heartbeat(vault.accounts(), new HeartbeatPlanner(java.time.Duration.ofSeconds(1), 100), limiter, rotation));
         VaultSync vaultSync = new VaultSync(vault.credentials(), vault.attributes());
         registry.bind("vaultSync", vaultSync);
         registry.bind("massOnboard", new MassOnboard(workflowJobs, vault, rotation, vaultSync));
         registry.bind("massPasswordReset", new MassPasswordReset(workflowJobs, new BatchPlanner(vault.jobs()),
-                vault.accounts(), vault.attributes(), vault.targets()));
+                vault.accounts(), vault.attributes(), vault.targets(), vaultSync));
         registry.bind("batchResultsStrategy", new BatchResultsStrategy(jobs));
         registry.bind("singleUserOffboard", new SingleUserOffboard(workflowJobs, vault.groups(), vault.attributes(),
                 vault.access()));

@@ -63,6 +63,8 @@ public final class JobReportWriter {
             "CREATE INDEX results_account ON results (account_id)");
 
     private final JobStore jobs;
+    /** Jobs whose report this process is writing now, or will write as soon as their end is recorded. */
+    private final java.util.Set<String> beingWritten = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Path reportsDir;
     private final Clock clock;
 
@@ -97,6 +99,25 @@ public final class JobReportWriter {
     }
 
     /**
+     * Says that the report of {@code jobId} is about to be written: from now until {@link #write} (or
+     * {@link #withdraw}) ends, {@link #isBeingWritten} is true, so that a client asking between the job's end and
+     * its report is told to wait, never that there is none.
+     */
+    public void announce(String jobId) {
+        beingWritten.add(canonical(jobId));
+    }
+
+    /** Takes back an {@link #announce} whose write will not happen (the job could not be ended). */
+    public void withdraw(String jobId) {
+        beingWritten.remove(canonical(jobId));
+    }
+
+    /** True while this process writes (or is about to write) the report of {@code jobId}. */
+    public boolean isBeingWritten(String jobId) {
+        return beingWritten.contains(canonical(jobId));
+    }
+
+    /**
      * Writes (or rewrites) the report of a job.
      *
      * @throws UnknownJobException when there is no such job
@@ -104,6 +125,15 @@ public final class JobReportWriter {
      */
     public JobReport write(String jobId) {
         String id = canonical(jobId);
+        beingWritten.add(id);
+        try {
+            return writeFile(id);
+        } finally {
+            beingWritten.remove(id);
+        }
+    }
+
+    private JobReport writeFile(String id) {
         Job job = jobs.find(id).orElseThrow(() -> new UnknownJobException(id));
         List<JobStep> steps = jobs.steps(id);
         Path target = reportPath(id);
