@@ -249,7 +249,7 @@ class ApiRoutesTest extends CamelMainTestSupport {
             }
         }
         assertThat(endpoints).as("targets, policies, accounts (5 each), 6 operations, audit, 3 workflows, 5 job endpoints,"
-                + " 2 schema endpoints, drift and its repair, enable").hasSize(35);
+                + " 2 schema endpoints, drift and its repair, enable, cluster").hasSize(36);
         String before = state();
 
         for (String[] endpoint : endpoints) {

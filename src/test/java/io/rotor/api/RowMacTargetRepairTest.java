@@ -27,6 +27,8 @@ class RowMacTargetRepairTest {
             Principal admin = new Principal("token", "admin", Role.ADMIN);
             ObjectNode body = new ObjectMapper().createObjectNode();
             body.put("id", "ssh1").put("type", "ssh").put("host", "10.0.0.5").put("port", 22);
+            // an ssh target names its known_hosts file (the settings schema requires it)
+            body.putObject("settings").put("knownHosts", dataDir.resolve("known_hosts").toString());
             api.createTarget(body, admin);
             try (Connection c = vault.dataSource().getConnection(); Statement s = c.createStatement()) {
                 assertThat(s.executeUpdate("UPDATE targets SET host = '203.0.113.66' WHERE id = 'ssh1'")).isEqualTo(1);

@@ -179,9 +179,9 @@ class InventoryLoaderTest {
                         + " minUpper, minLower, minDigit, minSymbol, symbols, excluded, notContainUsername,"
                         + " rotation)"),
                 line(f, "targets[0] (id=t1)", "hostname", "unknown field (known fields: id, type, host, port,"
-                        + " database, tls, policy, adminAccount, settings)"),
+                        + " database, tls, policy, site, adminAccount, settings)"),
                 line(f, "targets[0] (id=t1)", "sslmode", "unknown field (known fields: id, type, host, port,"
-                        + " database, tls, policy, adminAccount, settings)"),
+                        + " database, tls, policy, site, adminAccount, settings)"),
                 line(f, "accounts[0] (id=a1)", "passwd", "unknown field (known fields: id, target, username,"
                         + " credentialType, policy, initialSecretEnv)"));
         assertThat(String.join("\n", problems)).doesNotContain("hunter2");

@@ -124,7 +124,7 @@ class SchemaValidatorTest {
         SchemaValidator.Result r = inventory.validate("target", yaml("{id: 'has space', colour: red, type: x, host: 'a b', port: 0}"));
         assertThat(messages(r)).containsExactly(
                 "field 'id': must match [A-Za-z0-9][A-Za-z0-9_.-]{0,127}",
-                "field 'colour': unknown field (known fields: id, type, host, port, database, tls, policy, adminAccount, site, settings)",
+                "field 'colour': unknown field (known fields: id, type, host, port, database, tls, policy, site, adminAccount, settings)",
                 "field 'host': must be a host name or address without whitespace or control characters",
                 "field 'port': must be between 1 and 65535");
     }
