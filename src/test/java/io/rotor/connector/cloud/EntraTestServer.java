@@ -20,8 +20,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A local stand-in for Microsoft Entra ID, driven by ../shared/specs/microsoft-graph-users-password.yaml and the
- * Graph section of cloud-targets.md: the client-credentials token endpoint ({@code POST /{tenant}/oauth2/v2.0/token},
+ * A local stand-in for Microsoft Entra ID, driven by Microsoft Graph's published OpenAPI for users and
+ * passwordProfile (docs/architecture.md, "Confirmed verification"): the client-credentials token endpoint ({@code POST /{tenant}/oauth2/v2.0/token},
  * checking tenant, client id, client secret, grant type and scope) and Graph's {@code GET} / {@code PATCH
  * /v1.0/users/{id | userPrincipalName}} (bearer token it issued, the application's permission, password complexity,
  * on-premises-synced users refused, 204 on success, {@code lastPasswordChangeDateTime} moved). Anything else is 404,

@@ -25,8 +25,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A local stand-in for Google Workspace, driven by ../shared/specs/google-admin-directory-users.json and the Google
- * section of cloud-targets.md: the OAuth token endpoint's JWT bearer grant ({@code POST /token}: the assertion's
+ * A local stand-in for Google Workspace, driven by Google's published Admin SDK Directory API
+ * discovery document (docs/architecture.md, "Confirmed verification"): the OAuth token endpoint's JWT bearer grant ({@code POST /token}: the assertion's
  * RS256 signature is checked against the service account's public key, and {@code kid}, {@code iss}, {@code aud},
  * {@code iat}/{@code exp}, {@code sub} and the domain-wide delegation of {@code scope} are checked) and the Directory
  * API's {@code GET}, {@code PUT} and {@code PATCH /admin/directory/v1/users/{userKey}} (token it issued, scope,

@@ -20,7 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Rackspace Cloud Identity v2.0 as {@code ../shared/specs/cloud-targets.md} section 4 describes it, nothing more:
+ * Rackspace Cloud Identity v2.0 as its published API describes it (docs/architecture.md, "Cloud targets over HTTPS"), nothing more:
  * {@code POST /v2.0/tokens} (password or API key), {@code POST /v2.0/users/{id}} with {@code OS-KSADM:password}
  * (user-admins of the user's domain only; the rule of 8 characters with upper, lower and digit; revokes the user's
  * tokens), the API-key reset and its recovery read, plus {@code GET /v2.0/users?name=} (OpenStack Identity v2.0

@@ -25,7 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Salesforce as {@code ../shared/specs/cloud-targets.md} section 3 describes it, nothing more: the client-credentials
+ * Salesforce as its published REST API describes it (docs/architecture.md, "Cloud targets over HTTPS"), nothing more: the client-credentials
  * token ({@code POST /services/oauth2/token}: the right client id and secret, form or Basic; an {@code instance_url}
  * and an HMAC {@code signature}), and {@code GET|HEAD|POST|DELETE /services/data/vXX.X/sobjects/User/{id}/password}
  * with a bearer token this server issued and that has not expired. Errors in the REST shape (an array of
